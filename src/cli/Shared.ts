@@ -1,0 +1,72 @@
+import { HelpDoc, Options, ValidationError } from "@effect/cli"
+import { Config, Effect, Either, Option } from "effect"
+import { DefaultThreshold } from "../domain/AlertRule.js"
+
+/** Validate a parsed option value: Right keeps it, Left is the message shown to the user. */
+export const validate = <A, B>(f: (a: A) => Either.Either<B, string>) =>
+  Options.mapEffect((a: A) =>
+    Either.match(f(a), {
+      onLeft: (message) => Effect.fail(ValidationError.invalidValue(HelpDoc.p(message))),
+      onRight: (b) => Effect.succeed(b)
+    })
+  )
+
+/** Default start of simulated time. */
+export const DefaultStart = "2026-11-02T00:00:00.000Z"
+
+const parseInstant = (s: string): Either.Either<number, string> => {
+  const ms = Date.parse(s)
+  return Number.isFinite(ms) && /Z$|[+-]\d{2}:?\d{2}$/.test(s)
+    ? Either.right(ms)
+    : Either.left(`--start: expected an ISO-8601 instant with a zone (e.g. ${DefaultStart}), got ${JSON.stringify(s)}`)
+}
+
+export const seed = Options.integer("seed").pipe(
+  Options.withDefault(1),
+  Options.withDescription("Seed of the simulation: the same seed and arguments give byte-identical reports")
+)
+
+export const count = (fallback: number) =>
+  Options.integer("count").pipe(
+    Options.withDefault(fallback),
+    Options.withDescription("Number of reports to produce"),
+    validate((n: number) => (n >= 0 ? Either.right(n) : Either.left(`--count: expected a number >= 0, got ${n}`)))
+  )
+
+export const drones = (fallback: number) =>
+  Options.integer("drones").pipe(
+    Options.withDefault(fallback),
+    Options.withDescription("Number of drones; each sends one report per simulated minute"),
+    validate((n: number) => (n >= 1 ? Either.right(n) : Either.left(`--drones: expected a number >= 1, got ${n}`)))
+  )
+
+export const start = Options.text("start").pipe(
+  Options.withDefault(DefaultStart),
+  Options.withDescription("Instant of the first simulated minute, ISO-8601 (UTC)"),
+  validate(parseInstant)
+)
+
+export const alertRatio = Options.float("alert-ratio").pipe(
+  Options.withDefault(0.01),
+  Options.withDescription("Target share of reports holding at least one alert"),
+  validate((r: number) => (r >= 0 && r <= 1 ? Either.right(r) : Either.left(`--alert-ratio: expected a number in [0, 1], got ${r}`)))
+)
+
+export const rate = Options.float("rate").pipe(
+  Options.optional,
+  Options.withDescription("Reports per second (default: as fast as possible)"),
+  Options.map(Option.getOrUndefined)
+)
+
+export const threshold = Options.integer("threshold").pipe(
+  Options.withFallbackConfig(Config.integer("PEACESCORE_THRESHOLD")),
+  Options.withDefault(DefaultThreshold),
+  Options.withDescription("A citizen with peacescore below this raises an alert (env PEACESCORE_THRESHOLD)")
+)
+
+export const json = Options.boolean("json").pipe(Options.withDescription("Print the result as one JSON object on the last line of stdout"))
+
+export const dataDir = Options.directory("data-dir").pipe(
+  Options.withDefault("./data"),
+  Options.withDescription("Folder of the embedded archive")
+)
