@@ -1,0 +1,29 @@
+import { Config } from "effect"
+
+/** Topic and consumer-group names (CONTRACT §3), each overridable from the environment. */
+export interface Names {
+  readonly reportsTopic: string
+  readonly alertsTopic: string
+  readonly dlqTopic: string
+  readonly alerterGroup: string
+  readonly archiverGroup: string
+  readonly partitions: number
+}
+
+export const DefaultNames: Names = {
+  reportsTopic: "peacewatcher.reports",
+  alertsTopic: "peacewatcher.alerts",
+  dlqTopic: "peacewatcher.reports.dlq",
+  alerterGroup: "peacestate-alerter",
+  archiverGroup: "peacestate-archiver",
+  partitions: 6
+}
+
+export const NamesConfig: Config.Config<Names> = Config.all({
+  reportsTopic: Config.withDefault(Config.string("REPORTS_TOPIC"), DefaultNames.reportsTopic),
+  alertsTopic: Config.withDefault(Config.string("ALERTS_TOPIC"), DefaultNames.alertsTopic),
+  dlqTopic: Config.withDefault(Config.string("DLQ_TOPIC"), DefaultNames.dlqTopic),
+  alerterGroup: Config.withDefault(Config.string("ALERTER_GROUP"), DefaultNames.alerterGroup),
+  archiverGroup: Config.withDefault(Config.string("ARCHIVER_GROUP"), DefaultNames.archiverGroup),
+  partitions: Config.withDefault(Config.integer("TOPIC_PARTITIONS"), DefaultNames.partitions)
+})
