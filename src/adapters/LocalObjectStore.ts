@@ -15,7 +15,13 @@ export const make = (folder: string) =>
     const root = path.resolve(folder)
     const fileOf = (key: string) => path.join(root, ...key.split("/"))
     const fail = (operation: string, key: string) => (cause: unknown) => new StoreError({ operation, key, cause })
-    const notFound = (e: unknown) => typeof e === "object" && !!e && "reason" in e && e.reason === "NotFound"
+    // A key is absent when its file is missing, when it names a folder (a prefix of other keys) or goes through a file.
+    const notFound = (e: unknown) =>
+      typeof e === "object" &&
+      !!e &&
+      "reason" in e &&
+      (e.reason === "NotFound" ||
+        (e.reason === "BadResource" && "cause" in e && typeof e.cause === "object" && !!e.cause && "code" in e.cause && (e.cause.code === "EISDIR" || e.cause.code === "ENOTDIR")))
 
     const put = (key: string, bytes: Uint8Array) =>
       Effect.gen(function* () {
@@ -64,22 +70,29 @@ export const make = (folder: string) =>
             const absolute = relative === "" ? root : fileOf(relative)
             const exists = yield* fs.exists(absolute)
             if (!exists) return Stream.empty
-            const names = Arr.sort(yield* fs.readDirectory(absolute), Order.string)
-            return Stream.fromIterable(names).pipe(
-              Stream.filter((name) => !name.startsWith(TempMarker)),
-              Stream.map((name) => (relative === "" ? name : `${relative}/${name}`)),
-              Stream.filter((key) => key.startsWith(prefix) || prefix.startsWith(`${key}/`)),
+            const keys = (yield* fs.readDirectory(absolute)).flatMap((name) =>
+              name.startsWith(TempMarker) ? [] : [relative === "" ? name : `${relative}/${name}`]
+            )
+            // An entry removed since readDirectory is simply not listed.
+            const entries = (yield* Effect.forEach(
+              keys.filter((key) => key.startsWith(prefix) || prefix.startsWith(`${key}/`)),
+              (key) =>
+                fs.stat(fileOf(key)).pipe(
+                  Effect.map((info) => [{ key, info }]),
+                  Effect.catchIf(notFound, () => Effect.succeed([]))
+                ),
+              { concurrency: 16 }
+            )).flat()
+            // Key order across levels: a folder's keys all start with "name/", and '-' or '.' sort before '/'.
+            const ordered = Arr.sort(entries, Order.mapInput(Order.string, ({ key, info }: (typeof entries)[number]) => (info.type === "Directory" ? `${key}/` : key)))
+            return Stream.fromIterable(ordered).pipe(
               Stream.flatMap(
-                (key) =>
-                  Stream.unwrap(
-                    Effect.map(Effect.mapError(fs.stat(fileOf(key)), fail("list", key)), (info) =>
-                      info.type === "Directory"
-                        ? walk(key)
-                        : key.startsWith(prefix)
-                          ? Stream.succeed<ObjectInfo>({ key, size: Number(info.size) })
-                          : Stream.empty
-                    )
-                  ),
+                ({ key, info }) =>
+                  info.type === "Directory"
+                    ? walk(key)
+                    : key.startsWith(prefix)
+                      ? Stream.succeed<ObjectInfo>({ key, size: Number(info.size) })
+                      : Stream.empty,
                 { concurrency: 1 }
               )
             )
@@ -88,7 +101,13 @@ export const make = (folder: string) =>
       return walk(dir)
     }
 
-    const remove = (key: string) => fs.remove(fileOf(key)).pipe(Effect.catchIf(notFound, () => Effect.void), Effect.mapError(fail("remove", key)))
+    // Only files are objects: removing a key that is a folder (a prefix of other keys) leaves it alone, as on S3.
+    const remove = (key: string) =>
+      fs.stat(fileOf(key)).pipe(
+        Effect.flatMap((info) => (info.type === "Directory" ? Effect.void : fs.remove(fileOf(key)))),
+        Effect.catchIf(notFound, () => Effect.void),
+        Effect.mapError(fail("remove", key))
+      )
 
     return ObjectStore.of({ root, put, get, getRange, head, list, remove })
   })

@@ -46,6 +46,7 @@ export const runAlerter = (options: AlerterOptions) =>
         const outcomes = batch.records.map(judge(options.threshold, new Date()))
         const [bad, good] = Arr.partitionMap(outcomes, (o) => o)
         const alerts = Arr.flatten(good)
+        yield* Effect.forEach(bad, (d) => Effect.logWarning(`dead-lettered ${d.headers?.["source.partition"]}/${d.headers?.["source.offset"]}: ${d.headers?.["error"]}`), { discard: true })
         yield* Effect.all([sink.publish(alerts), bad.length > 0 ? log.publish(names.dlqTopic, bad) : Effect.void], { concurrency: 2, discard: true })
         yield* add(counters.recordsIn, batch.records.length)
         yield* add(counters.rejected, bad.length)

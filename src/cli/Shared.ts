@@ -1,5 +1,5 @@
 import { HelpDoc, Options, ValidationError } from "@effect/cli"
-import { Config, Effect, Either, Option } from "effect"
+import { Config, Duration, Effect, Either, Option } from "effect"
 import { DefaultThreshold } from "../domain/AlertRule.js"
 
 /** Validate a parsed option value: Right keeps it, Left is the message shown to the user. */
@@ -69,4 +69,38 @@ export const json = Options.boolean("json").pipe(Options.withDescription("Print 
 export const dataDir = Options.directory("data-dir").pipe(
   Options.withDefault("./data"),
   Options.withDescription("Folder of the embedded archive")
+)
+
+export const workers = Options.integer("workers").pipe(
+  Options.optional,
+  Options.withDescription("Analyzer worker threads (default: the number of cores; 0 = in this thread)")
+)
+
+export const maxRecordsPerFile = Options.integer("max-records-per-file").pipe(
+  Options.withDefault(100_000),
+  Options.withDescription("Archiver: close a Parquet file when it holds this many reports (it also closes on every new hour)")
+)
+
+const DurationPattern = /^(\d+(?:\.\d+)?)\s*(ms|millis|milliseconds?|s|sec|seconds?|m|min|minutes?|h|hours?)?$/
+
+const unitMs = (unit: string): number =>
+  unit.startsWith("ms") || unit.startsWith("milli") ? 1 : unit.startsWith("h") ? 3_600_000 : unit === "m" || unit.startsWith("min") ? 60_000 : 1000
+
+/** Parse "500ms", "10s", "2m", "1h" or a bare number of seconds. */
+export const parseDuration = (s: string): Either.Either<Duration.Duration, string> => {
+  const m = DurationPattern.exec(s.trim())
+  return m === undefined || !m
+    ? Either.left(`expected a duration such as 500ms, 10s, 2m or 1h, got ${JSON.stringify(s)}`)
+    : Either.right(Duration.millis(Number(m[1]) * unitMs(m[2] ?? "s")))
+}
+
+export const idleExit = Options.text("idle-exit").pipe(
+  Options.optional,
+  Options.withDescription("Flush, commit and exit 0 after this long without new records (e.g. 10s, 2m)"),
+  validate((o: Option.Option<string>) =>
+    Option.match(o, {
+      onNone: () => Either.right(Option.none<Duration.Duration>()),
+      onSome: (s) => Either.map(Either.mapLeft(parseDuration(s), (e) => `--idle-exit: ${e}`), Option.some)
+    })
+  )
 )

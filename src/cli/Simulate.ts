@@ -1,7 +1,11 @@
 import { Command, Options } from "@effect/cli"
-import { Effect, Ref } from "effect"
-import { reportLines } from "../simulator/Simulator.js"
-import { countInto, fmt, makeCounter, rate, withProgress } from "../util/Progress.js"
+import { Chunk, Effect, Ref, Stream } from "effect"
+import * as KafkaLog from "../adapters/KafkaLog.js"
+import { NamesConfig } from "../config/Names.js"
+import { encodeReport } from "../domain/Codec.js"
+import { MessageLog } from "../ports/MessageLog.js"
+import { reportLines, reports, type SimulationRun } from "../simulator/Simulator.js"
+import { type Counter, countInto, fmt, makeCounter, rate, withProgress } from "../util/Progress.js"
 import { quietOnBrokenPipe, writeLines } from "../util/Stdout.js"
 import * as Shared from "./Shared.js"
 
@@ -9,6 +13,22 @@ const to = Options.choice("to", ["stdout", "kafka"]).pipe(
   Options.withDefault("stdout" as const),
   Options.withDescription("Where the reports go: stdout (JSON lines) or the Kafka reports topic")
 )
+
+const toKafka = (run: SimulationRun, produced: Counter) =>
+  Effect.gen(function* () {
+    const names = yield* NamesConfig
+    const log = yield* MessageLog
+    yield* log.ensureTopic(names.reportsTopic, names.partitions)
+    yield* reports(run).pipe(
+      Stream.rechunk(run.rate !== undefined ? Math.max(1, Math.min(1000, Math.floor(run.rate / 100))) : 2000),
+      Stream.runForEachChunk((chunk) =>
+        Effect.zipRight(
+          log.publish(names.reportsTopic, Chunk.toReadonlyArray(Chunk.map(chunk, (r) => ({ key: r.droneId, value: encodeReport(r) })))),
+          Ref.update(produced, (n) => n + Chunk.size(chunk))
+        )
+      )
+    )
+  }).pipe(Effect.provide(KafkaLog.layer))
 
 export const simulate = Command.make(
   "simulate",
@@ -27,6 +47,6 @@ export const simulate = Command.make(
       const produced = yield* makeCounter
       const progress = (s: number) => Effect.map(Ref.get(produced), (n) => `simulated ${fmt(n)}/${fmt(o.count)} reports (${rate(n, s)})`)
       yield* quietOnBrokenPipe
-      yield* withProgress(writeLines(reportLines(run).pipe(countInto(produced))), progress)
+      yield* withProgress(o.to === "stdout" ? writeLines(reportLines(run).pipe(countInto(produced))) : toKafka(run, produced), progress)
     })
 ).pipe(Command.withDescription("Produce seeded, reproducible drone reports (one per drone per simulated minute)"))

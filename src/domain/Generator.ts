@@ -56,15 +56,18 @@ const TenseWords = [
 /** Number of distinct citizen names the simulator draws from. */
 export const NamePoolSize = FirstNames.length * LastNames.length
 
-const nameAt = (index: number): string =>
-  `${FirstNames[index % FirstNames.length]} ${LastNames[Math.floor(index / FirstNames.length) % LastNames.length]}`
+const NamePool: ReadonlyArray<string> = LastNames.flatMap((last) => FirstNames.map((first) => `${first} ${last}`))
+const nameAt = (index: number): string => NamePool[index % NamePool.length] ?? ""
+
+// Index lists [0..n-1] for the small counts of citizens and words: mapping over them is much faster
+// than Array.from({ length }, f).
+const Indices: ReadonlyArray<ReadonlyArray<number>> = Array.from({ length: 16 }, (_, n) => Array.from({ length: n }, (_, i) => i))
+const times = <A>(n: number, f: (i: number) => A): ReadonlyArray<A> => (Indices[n] ?? Array.from({ length: n }, (_, i) => i)).map(f)
 
 const pick = <A>(items: ReadonlyArray<A>, u: number): A => items[Math.floor(u * items.length) % items.length] as A
 
-const round = (x: number, decimals: number): number => {
-  const f = 10 ** decimals
-  return Math.round(x * f) / f
-}
+const Powers = [1, 10, 100, 1000, 10_000, 100_000] as const
+const round = (x: number, decimals: 0 | 1 | 2 | 3 | 4 | 5): number => Math.round(x * Powers[decimals]) / Powers[decimals]
 
 const pad = (n: number, width: number): string => String(n).padStart(width, "0")
 
@@ -97,7 +100,7 @@ const profileOf = (seed: number, drone: number): DroneProfile => ({
 const citizensOf = (key: number, alerting: boolean): ReadonlyArray<Citizen> => {
   const count = alerting ? 1 + Math.floor(drawAt(key, 2) * 4) : Math.floor(drawAt(key, 2) * 5)
   const offender = Math.floor(drawAt(key, 3) * count)
-  return Array.from({ length: count }, (_, i) => {
+  return times(count, (i) => {
     const u = drawAt(key, 10 + i)
     const v = drawAt(key, 20 + i)
     return alerting && i === offender
@@ -108,13 +111,13 @@ const citizensOf = (key: number, alerting: boolean): ReadonlyArray<Citizen> => {
 }
 
 const wordsOf = (key: number, alerting: boolean): ReadonlyArray<string> =>
-  Array.from({ length: Math.floor(drawAt(key, 4) * 7) }, (_, i) => {
+  times(Math.floor(drawAt(key, 4) * 7), (i) => {
     const u = drawAt(key, 30 + i)
     const tense = drawAt(key, 40 + i) < (alerting ? 0.6 : 0.05)
     return tense ? pick(TenseWords, u) : pick(PeacefulWords, u)
   })
 
-const reportOf = (s: SimulationSettings, drone: DroneProfile, droneIndex: number, minute: number): Report => {
+const reportOf = (s: SimulationSettings, drone: DroneProfile, droneIndex: number, minute: number, timestamp: string): Report => {
   const key = keyOf(s.seed, droneIndex, minute)
   const aLat = drone.freqLat * minute + drone.phaseLat
   const aLon = drone.freqLon * minute + drone.phaseLon
@@ -135,7 +138,7 @@ const reportOf = (s: SimulationSettings, drone: DroneProfile, droneIndex: number
     schemaVersion: 1,
     reportId: `${drone.droneId}-${pad(minute, 9)}`,
     droneId: drone.droneId,
-    timestamp: new Date(s.startMs + minute * MinuteMs).toISOString(),
+    timestamp,
     location: { latitude: round(lat, 5), longitude: round(lon, 5) },
     citizens: citizensOf(key, alerting),
     words: wordsOf(key, alerting),
@@ -151,12 +154,25 @@ const reportOf = (s: SimulationSettings, drone: DroneProfile, droneIndex: number
 /** A report source for these settings: position `index` is drone `index mod D` at minute `floor(index / D)`. */
 export const makeGenerator = (s: SimulationSettings): ((index: number) => Report) => {
   const profiles = Array.from({ length: s.drones }, (_, d) => profileOf(s.seed, d))
+  // All drones of one minute share its timestamp text: remember the last few (a bounded memo).
+  const stamps = new Map<number, string>()
+  const stampOf = (minute: number): string => {
+    const known = stamps.get(minute)
+    if (known !== undefined) return known
+    if (stamps.size > 64) stamps.clear()
+    const text = timestampOf(s, minute)
+    stamps.set(minute, text)
+    return text
+  }
   return (index) => {
     const droneIndex = index % s.drones
-    return reportOf(s, profiles[droneIndex] ?? profileOf(s.seed, droneIndex), droneIndex, Math.floor(index / s.drones))
+    const minute = Math.floor(index / s.drones)
+    return reportOf(s, profiles[droneIndex] ?? profileOf(s.seed, droneIndex), droneIndex, minute, stampOf(minute))
   }
 }
 
 /** The report at position `index` of the stream (see makeGenerator, which is faster for many reports). */
 export const reportAt = (s: SimulationSettings, index: number): Report =>
-  reportOf(s, profileOf(s.seed, index % s.drones), index % s.drones, Math.floor(index / s.drones))
+  reportOf(s, profileOf(s.seed, index % s.drones), index % s.drones, Math.floor(index / s.drones), timestampOf(s, Math.floor(index / s.drones)))
+
+const timestampOf = (s: SimulationSettings, minute: number): string => new Date(s.startMs + minute * MinuteMs).toISOString()

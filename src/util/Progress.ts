@@ -35,7 +35,7 @@ export const withProgress = <A, E, R>(
   const tick = Effect.suspend(() => render((Date.now() - started) / 1000)).pipe(Effect.flatMap(writeProgress))
   const newline = Effect.when(Effect.sync(() => process.stderr.write("\n")), isTerminal)
   return Effect.acquireUseRelease(
-    Effect.fork(Effect.forever(Effect.delay(tick, period))),
+    Effect.fork(Effect.interruptible(Effect.forever(Effect.delay(tick, period)))),
     () => self,
     (ticker) => Fiber.interrupt(ticker).pipe(Effect.zipRight(tick), Effect.zipRight(newline))
   )

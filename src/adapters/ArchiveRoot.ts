@@ -1,0 +1,44 @@
+import { NodeFileSystem, NodePath } from "@effect/platform-node"
+import { type ConfigError, Data, Layer } from "effect"
+import { fileURLToPath } from "node:url"
+import type { ObjectStore, StoreError } from "../ports/ObjectStore.js"
+import * as LocalObjectStore from "./LocalObjectStore.js"
+import * as S3ObjectStore from "./S3ObjectStore.js"
+
+/** An archive location as given on the command line: a local folder or `s3://bucket/prefix`. */
+export type ArchiveRoot = Data.TaggedEnum<{
+  Local: { readonly folder: string }
+  S3: { readonly bucket: string; readonly prefix: string }
+}>
+
+export const ArchiveRoot = Data.taggedEnum<ArchiveRoot>()
+
+const s3Url = /^s3:\/\/([^/]*)\/*(.*)$/i
+
+/** `s3://bucket/prefix` (prefix normalised, without slashes at either end); `file://` URLs and anything else are local folders. */
+export const parseRoot = (s: string): ArchiveRoot => {
+  const trimmed = s.trim()
+  const s3 = s3Url.exec(trimmed)
+  return s3
+    ? ArchiveRoot.S3({ bucket: s3[1] ?? "", prefix: S3ObjectStore.normalisePrefix(s3[2] ?? "").replace(/\/$/, "") })
+    : ArchiveRoot.Local({ folder: /^file:\/\//i.test(trimmed) ? fileURLToPath(trimmed) : s })
+}
+
+/** The inverse of `parseRoot`: `parseRoot(rootToString(r))` equals `r`. */
+export const rootToString = (root: ArchiveRoot): string =>
+  ArchiveRoot.$match(root, {
+    Local: ({ folder }) => folder,
+    S3: (r) => S3ObjectStore.rootUrl(r)
+  })
+
+/**
+ * The object store of a root, with everything it needs (the Node file system for a folder; config and
+ * credentials from the environment for S3), so a worker thread can build it from the root string alone.
+ * `s3://` without a bucket takes `S3_BUCKET` (and, without a prefix either, `S3_PREFIX`) from the environment.
+ */
+export const storeLayer = (root: ArchiveRoot): Layer.Layer<ObjectStore, ConfigError.ConfigError | StoreError> =>
+  ArchiveRoot.$match(root, {
+    Local: ({ folder }) => LocalObjectStore.layer(folder).pipe(Layer.provide(Layer.merge(NodeFileSystem.layer, NodePath.layer))),
+    S3: ({ bucket, prefix }) =>
+      bucket !== "" ? S3ObjectStore.layer({ bucket, prefix }) : S3ObjectStore.layerConfig(prefix === "" ? {} : { prefix })
+  })

@@ -1,0 +1,130 @@
+import { Worker } from "@effect/platform"
+import { NodeWorker } from "@effect/platform-node"
+import { Array as Arr, Chunk, Effect, Option, Ref, Stream } from "effect"
+import * as os from "node:os"
+import * as WT from "node:worker_threads"
+import { ReportsPrefix } from "../archiver/Layout.js"
+import { combine, empty, type Stats } from "../domain/Stats.js"
+import { ObjectStore, type ObjectInfo } from "../ports/ObjectStore.js"
+import { fmt, rate, withProgress } from "../util/Progress.js"
+import { foldFiles } from "./FoldFiles.js"
+import { AnalyzeError, FoldFiles } from "./Protocol.js"
+
+export interface AnalyzeOptions {
+  /** The archive root as given by the user (`s3://bucket/prefix` or a folder): workers open it themselves. */
+  readonly root: string
+  readonly threshold: number
+  /** Worker threads; 0 folds in this thread. */
+  readonly workers: number
+  /** Fold only files of shard `index` of `count` (deterministic by key). */
+  readonly shard: Option.Option<{ readonly index: number; readonly count: number }>
+  /** Only hours in [from, until) (epoch millis), pruned by the date/hour folders. */
+  readonly from: Option.Option<number>
+  readonly until: Option.Option<number>
+  readonly progress: boolean
+}
+
+export const defaultWorkers = (): number => Math.max(1, typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length)
+
+const hash = (s: string): number =>
+  Arr.reduce(Arr.fromIterable(s), 0x811c9dc5, (h, ch) => Math.imul(h ^ (ch.codePointAt(0) ?? 0), 0x01000193)) >>> 0
+
+const HourFolder = /(?:^|\/)date=(\d{4}-\d{2}-\d{2})\/hour=(\d{2})\//
+
+/** Start of the hour a key's folder names (epoch millis), when it follows the layout. */
+export const hourOfKey = (key: string): Option.Option<number> =>
+  Option.flatMap(Option.fromNullable(HourFolder.exec(key)), (m) => {
+    const ms = Date.parse(`${m[1]}T${m[2]}:00:00Z`)
+    return Number.isFinite(ms) ? Option.some(ms) : Option.none()
+  })
+
+const HourMs = 3_600_000
+
+/** Prefixes to list: the whole archive, or one per day between from and until. */
+const prefixesFor = (from: Option.Option<number>, until: Option.Option<number>): ReadonlyArray<string> =>
+  Option.match(Option.all([from, until]), {
+    onNone: () => [ReportsPrefix],
+    onSome: ([a, b]) => {
+      const days = Math.floor(b / 86_400_000) - Math.floor(a / 86_400_000) + 1
+      return days > 0 && days <= 3660
+        ? Arr.makeBy(days, (i) => `${ReportsPrefix}date=${new Date(Math.floor(a / 86_400_000) * 86_400_000 + i * 86_400_000).toISOString().slice(0, 10)}/`)
+        : [ReportsPrefix]
+    }
+  })
+
+/** The archive files an analysis reads: Parquet files under reports/, pruned by hour, then sharded. */
+export const selectFiles = (options: Pick<AnalyzeOptions, "shard" | "from" | "until">) =>
+  Effect.gen(function* () {
+    const store = yield* ObjectStore
+    const listed = yield* Stream.runCollect(
+      Stream.flatMap(Stream.fromIterable(prefixesFor(options.from, options.until)), store.list, { concurrency: 4 })
+    )
+    const inRange = (key: string) =>
+      Option.match(hourOfKey(key), {
+        onNone: () => Option.isNone(options.from) && Option.isNone(options.until),
+        onSome: (h) =>
+          Option.getOrElse(Option.map(options.from, (f) => h + HourMs > f), () => true) &&
+          Option.getOrElse(Option.map(options.until, (u) => h < u), () => true)
+      })
+    const inShard = (key: string) => Option.match(options.shard, { onNone: () => true, onSome: (s) => hash(key) % s.count === s.index })
+    return Arr.filter(Chunk.toReadonlyArray(listed), (o: ObjectInfo) => o.key.endsWith(".parquet") && inRange(o.key) && inShard(o.key))
+  })
+
+// Spread files over requests so that every worker gets several (load balance) of about equal bytes.
+const groupFiles = (files: ReadonlyArray<ObjectInfo>, workers: number): ReadonlyArray<ReadonlyArray<string>> => {
+  const total = Arr.reduce(files, 0, (n, f) => n + f.size)
+  const target = Math.max(1, Math.min(64 * 1024 * 1024, total / Math.max(1, workers * 8)))
+  return Arr.reduce(files, Arr.empty<{ keys: ReadonlyArray<string>; bytes: number }>(), (groups, f) =>
+    Option.match(Arr.last(groups), {
+      onSome: (last) => (last.bytes + f.size <= target ? [...groups.slice(0, -1), { keys: [...last.keys, f.key], bytes: last.bytes + f.size }] : [...groups, { keys: [f.key], bytes: f.size }]),
+      onNone: () => [{ keys: [f.key], bytes: f.size }]
+    })
+  ).map((g) => g.keys)
+}
+
+const workerEntry = (): { readonly url: URL; readonly execArgv: ReadonlyArray<string> } =>
+  import.meta.url.endsWith(".ts")
+    ? { url: new URL("./WorkerDev.mjs", import.meta.url), execArgv: [] }
+    : { url: new URL("./Worker.js", import.meta.url), execArgv: [] }
+
+/** Run the analysis: list, fold every file in a pool of worker threads, combine. */
+export const analyze = (options: AnalyzeOptions) =>
+  Effect.gen(function* () {
+    const files = yield* selectFiles(options)
+    const groups = groupFiles(files, Math.max(1, options.workers))
+    const done = yield* Ref.make({ files: 0, rows: 0 })
+    const total = files.length
+    const record = (keys: number, s: Stats) => Effect.as(Ref.update(done, (d) => ({ files: d.files + keys, rows: d.rows + s.reports })), s)
+
+    const inThread = Effect.forEach(groups, (keys) => Effect.flatMap(foldFiles(keys, options.threshold), (s) => record(keys.length, s)))
+
+    const pooled = Effect.scoped(
+      Effect.gen(function* () {
+        const entry = workerEntry()
+        const pool = yield* Worker.makePoolSerialized<FoldFiles>({ size: Math.min(options.workers, Math.max(1, groups.length)) }).pipe(
+          Effect.provide(NodeWorker.layer(() => new WT.Worker(entry.url, { execArgv: [...entry.execArgv] })))
+        )
+        return yield* Effect.forEach(
+          groups,
+          (keys) =>
+            pool.executeEffect(new FoldFiles({ root: options.root, keys, threshold: options.threshold })).pipe(
+              Effect.catchTags({
+                WorkerError: (e) => Effect.fail(new AnalyzeError({ key: keys[0] ?? options.root, reason: `worker failed: ${e.message}` })),
+                ParseError: (e) => Effect.fail(new AnalyzeError({ key: keys[0] ?? options.root, reason: `bad worker answer: ${e.message}` }))
+              }),
+              Effect.flatMap((s) => record(keys.length, s as Stats))
+            ),
+          { concurrency: options.workers }
+        )
+      })
+    )
+
+    const started = Date.now()
+    const parts = yield* withProgress(
+      groups.length === 0 ? Effect.succeed(Arr.empty<Stats>()) : options.workers <= 0 ? inThread : pooled,
+      (s) => Effect.map(Ref.get(done), (d) => `analyzed ${fmt(d.files)}/${fmt(total)} files, ${fmt(d.rows)} reports (${rate(d.rows, s)})`),
+      { enabled: options.progress, quietEvery: "10 seconds" }
+    )
+    yield* Effect.logDebug(`analyzed ${total} files in ${Date.now() - started} ms`)
+    return { stats: Arr.reduce(parts, empty(options.threshold), combine), files: total }
+  })

@@ -1,0 +1,183 @@
+import { Array as Arr, Chunk, type Duration, Effect, Either, Option, Ref } from "effect"
+import { encodeReports, readFileMeta, type ArchivedReport } from "../archive/ParquetReports.js"
+import type { Names } from "../config/Names.js"
+import { decodeReport } from "../domain/Codec.js"
+import { type Batch, type LogError, type LogRecord, MessageLog, type PartitionOffset } from "../ports/MessageLog.js"
+import { ObjectStore, type StoreError } from "../ports/ObjectStore.js"
+import { add, type Counters } from "../util/Counters.js"
+import { fileKeyOf, hourFolderOf } from "./Layout.js"
+
+export interface ArchiverOptions {
+  readonly names: Names
+  /** Close a file when it holds this many reports. */
+  readonly maxRecordsPerFile: number
+  readonly idleExit: Option.Option<Duration.Duration>
+  readonly stopWhenIdle?: Effect.Effect<boolean>
+  readonly idleFlush?: Duration.DurationInput
+  readonly counters: Counters
+}
+
+/** The file being filled for one partition: a contiguous run of its offsets, all in one hour folder. */
+interface OpenFile {
+  readonly folder: string
+  readonly first: number
+  readonly last: number
+  readonly reports: Chunk.Chunk<ArchivedReport>
+}
+
+interface PartitionState {
+  /** False until the archive has been checked for files this partition already wrote (resume). */
+  readonly resumed: boolean
+  /** Offsets up to this one are already in the archive. */
+  readonly storedThrough: number
+  readonly open: Option.Option<OpenFile>
+}
+
+const fresh: PartitionState = { resumed: false, storedThrough: -1, open: Option.none() }
+
+type Decoded = { readonly record: LogRecord; readonly report: Option.Option<ArchivedReport> }
+
+/**
+ * The archiver: consume reports, batch them per partition into files of contiguous offsets that
+ * never span two hours, write each file under its deterministic name, and commit only after it is
+ * stored. On assignment it resumes from what the archive already holds (following the chain of
+ * files from the committed offset), so a crash or a rebalance never writes a report twice.
+ */
+export const runArchiver = (options: ArchiverOptions) =>
+  Effect.gen(function* () {
+    const log = yield* MessageLog
+    const store = yield* ObjectStore
+    const { names, counters } = options
+    const topic = names.reportsTopic
+    yield* log.ensureTopic(topic, names.partitions)
+    const states = yield* Ref.make(new Map<number, PartitionState>())
+
+    const stateOf = (partition: number) => Effect.map(Ref.get(states), (m) => m.get(partition) ?? fresh)
+    const setState = (partition: number, s: PartitionState) => Ref.update(states, (m) => new Map(m).set(partition, s))
+
+    const write = (partition: number, file: OpenFile, commit: Committer) =>
+      Effect.gen(function* () {
+        const started = Date.now()
+        const reports = Chunk.toReadonlyArray(file.reports)
+        const key = fileKeyOf(file.folder, topic, partition, file.first)
+        yield* store.put(key, encodeReports(reports))
+        // A refused commit (the partition moved in a rebalance) loses nothing: the file is stored, and
+        // the new owner finds it when it resumes from the archive.
+        yield* Effect.catchAll(commit([{ partition, offset: file.last + 1 }]), (e) => Effect.logWarning(`archiver: ${e.message}`))
+        yield* add(counters.archived, reports.length)
+        yield* add(counters.files, 1)
+        yield* add(counters.flushMillis, Date.now() - started)
+      }).pipe(Effect.withSpan("Archiver.write"))
+
+    // Resume: is the next report's file already in the archive? Then skip what it holds and look again.
+    const resume = (partition: number, state: PartitionState, pending: ReadonlyArray<Decoded>, commit: Committer) =>
+      Effect.iterate(
+        { state, rest: pending },
+        {
+          while: ({ state, rest }) => !state.resumed && rest.length > 0,
+          body: ({ state, rest }) =>
+            Effect.gen(function* () {
+              const index = rest.findIndex((d) => d.record.offset > state.storedThrough && Option.isSome(d.report))
+              if (index < 0) return { state, rest: Arr.empty<Decoded>() }
+              const next = rest[index] as Decoded
+              const folder = Option.match(next.report, { onNone: () => "", onSome: (r) => hourFolderOf(r.report.timestamp) })
+              const key = fileKeyOf(folder, topic, partition, next.record.offset)
+              const found = yield* store.head(key)
+              if (Option.isNone(found)) return { state: { ...state, resumed: true }, rest: rest.slice(index) }
+              const tail = yield* store.getRange(key, -65536)
+              const meta = yield* Either.match(readFileMeta(tail), {
+                onLeft: (e) => Effect.fail(e),
+                onRight: (m) => Effect.succeed(m)
+              })
+              const last = Option.getOrElse(Option.orElse(meta.lastOffset, () => meta.maxOffset), () => next.record.offset)
+              yield* Effect.logInfo(`archiver: ${key} is already stored (offsets ${next.record.offset}..${last}); resuming after it`)
+              yield* Effect.ignore(commit([{ partition, offset: last + 1 }]))
+              yield* add(counters.skipped, rest.filter((d) => d.record.offset <= last).length)
+              return { state: { ...state, storedThrough: last }, rest: rest.slice(index).filter((d) => d.record.offset > last) }
+            })
+        }
+      )
+
+    // The pure part: append reports to the open file, closing it on an hour change or when full.
+    const append = (state: PartitionState, decoded: ReadonlyArray<Decoded>) =>
+      Arr.reduce(decoded, { state, done: Arr.empty<OpenFile>() }, ({ state, done }, d) =>
+        Option.match(d.report, {
+          onNone: () => ({ state, done }),
+          onSome: (report) => {
+            if (d.record.offset <= state.storedThrough) return { state, done }
+            const folder = hourFolderOf(report.report.timestamp)
+            const current = Option.filter(state.open, (f) => f.folder === folder)
+            const closed = Option.isSome(state.open) && Option.isNone(current) ? [...done, state.open.value] : done
+            const file: OpenFile = Option.match(current, {
+              onNone: () => ({ folder, first: d.record.offset, last: d.record.offset, reports: Chunk.of(report) }),
+              onSome: (f) => ({ ...f, last: d.record.offset, reports: Chunk.append(f.reports, report) })
+            })
+            return Chunk.size(file.reports) >= options.maxRecordsPerFile
+              ? { state: { ...state, open: Option.none() }, done: [...closed, file] }
+              : { state: { ...state, open: Option.some(file) }, done: closed }
+          }
+        })
+      )
+
+    const decode = (batch: Batch): ReadonlyArray<Decoded> =>
+      batch.records.map((record) => ({
+        record,
+        report: Either.match(decodeReport(record.value), {
+          onLeft: () => Option.none(),
+          onRight: (report) => Option.some({ report, partition: record.partition, offset: record.offset })
+        })
+      }))
+
+    const onBatch = (batch: Batch, commit: Committer) =>
+      Effect.gen(function* () {
+        const decoded = decode(batch)
+        const rejected = decoded.filter((d) => Option.isNone(d.report)).length
+        yield* add(counters.recordsIn, batch.records.length)
+        yield* add(counters.rejected, rejected)
+        const before = yield* stateOf(batch.partition)
+        const { state: resumed, rest } = before.resumed ? { state: before, rest: decoded } : yield* resume(batch.partition, before, decoded, commit)
+        const { state, done } = append(resumed, rest)
+        yield* Effect.forEach(done, (file) => write(batch.partition, file, commit), { discard: true })
+        yield* setState(batch.partition, state)
+      })
+
+    const flushAll = (commit: Committer) =>
+      Effect.gen(function* () {
+        const all = yield* Ref.get(states)
+        yield* Effect.forEach(
+          Arr.fromIterable(all),
+          ([partition, state]) =>
+            Option.match(state.open, {
+              onNone: () => Effect.void,
+              onSome: (file) =>
+                Effect.zipRight(write(partition, file, commit), setState(partition, { ...state, storedThrough: file.last, open: Option.none() }))
+            }),
+          { discard: true }
+        )
+      }).pipe(Effect.withSpan("Archiver.flushAll"))
+
+    yield* log.consume(
+      { topic, group: names.archiverGroup, idleExit: options.idleExit, stopWhenIdle: options.stopWhenIdle, idleEvery: options.idleFlush ?? "5 seconds" },
+      (commit) => ({
+        onAssigned: (partitions) =>
+          Effect.zipRight(
+            Effect.logDebug("archiver assigned", partitions),
+            Effect.forEach(partitions, (p) => setState(p, fresh), { discard: true })
+          ),
+        // Buffered reports of a revoked partition are dropped, not written: they are not committed, so the
+        // new owner reads them again, and writing them from two members could overlap two files.
+        onRevoked: (partitions) =>
+          Effect.zipRight(
+            Effect.logDebug("archiver revoked", partitions),
+            Ref.update(states, (m) => new Map(Arr.filter(Arr.fromIterable(m), ([p]) => !partitions.includes(p))))
+          ),
+        onBatch: (batch) => onBatch(batch, commit),
+        onIdle: flushAll(commit),
+        onStop: flushAll(commit)
+      })
+    )
+  })
+
+type Committer = (offsets: ReadonlyArray<PartitionOffset>) => Effect.Effect<void, LogError>
+
+export type ArchiverError = LogError | StoreError

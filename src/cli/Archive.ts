@@ -1,0 +1,42 @@
+import { Command, Options } from "@effect/cli"
+import { Config, Effect, Option } from "effect"
+import { parseRoot, rootToString, storeLayer } from "../adapters/ArchiveRoot.js"
+import * as KafkaLog from "../adapters/KafkaLog.js"
+import { runArchiver } from "../archiver/Archiver.js"
+import { NamesConfig } from "../config/Names.js"
+import { makeCounters, snapshot } from "../util/Counters.js"
+import * as Shared from "./Shared.js"
+
+const target = Options.text("target").pipe(
+  Options.optional,
+  Options.withDescription("Archive root: s3://bucket/prefix or a local folder (default: s3://$S3_BUCKET/$S3_PREFIX)")
+)
+
+const defaultTarget = Effect.gen(function* () {
+  const bucket = yield* Config.option(Config.string("S3_BUCKET"))
+  const prefix = yield* Config.withDefault(Config.string("S3_PREFIX"), "")
+  return yield* Option.match(bucket, {
+    onNone: () => Effect.fail(new Error("no archive target: set S3_BUCKET (and S3_PREFIX), or pass --target s3://bucket/prefix or a folder")),
+    onSome: (b) => Effect.succeed(`s3://${b}/${prefix}`)
+  })
+})
+
+export const archiveCommand = Command.make(
+  "archive",
+  { target, idleExit: Shared.idleExit, maxRecords: Shared.maxRecordsPerFile },
+  (o) =>
+    Effect.gen(function* () {
+      const names = yield* NamesConfig
+      const counters = yield* makeCounters
+      const root = parseRoot(yield* Option.match(o.target, { onNone: () => defaultTarget, onSome: Effect.succeed }))
+      yield* Effect.logInfo(`archiver: ${names.reportsTopic} → ${rootToString(root)} (group ${names.archiverGroup})`)
+      yield* runArchiver({ names, maxRecordsPerFile: o.maxRecords, idleExit: o.idleExit, counters }).pipe(
+        Effect.provide(storeLayer(root)),
+        Effect.ensuring(
+          Effect.flatMap(snapshot(counters), (c) =>
+            Effect.logInfo(`archiver: stopped after ${c.recordsIn} reports: ${c.archived} archived in ${c.files} files, ${c.skipped} already stored, ${c.rejected} bad`)
+          )
+        )
+      )
+    }).pipe(Effect.provide(KafkaLog.layer))
+).pipe(Command.withDescription("Long-running archiver on Kafka: reports → Parquet under date/hour partitions on S3 (or a folder), exactly once"))

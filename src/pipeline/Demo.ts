@@ -1,0 +1,141 @@
+import { FileSystem } from "@effect/platform"
+import { Chunk, Duration, Effect, Fiber, Option, Ref, Stream } from "effect"
+import * as AlertSinks from "../adapters/AlertSinks.js"
+import { runAlerter } from "../alerter/Alerter.js"
+import { analyze } from "../analyzer/Analyzer.js"
+import { runArchiver } from "../archiver/Archiver.js"
+import { ReportsPrefix } from "../archiver/Layout.js"
+import type { Names } from "../config/Names.js"
+import { type Analysis, toAnalysis } from "../domain/Stats.js"
+import { MessageLog, type OutgoingRecord } from "../ports/MessageLog.js"
+import { reports } from "../simulator/Simulator.js"
+import { encodeReport } from "../domain/Codec.js"
+import { makeCounters, snapshot } from "../util/Counters.js"
+import { fmt, rate, withProgress } from "../util/Progress.js"
+
+export type DemoSource =
+  | { readonly _tag: "Simulator"; readonly seed: number; readonly count: number; readonly drones: number; readonly startMs: number; readonly alertRatio: number }
+  | { readonly _tag: "File"; readonly path: string }
+
+export interface DemoOptions {
+  readonly source: DemoSource
+  readonly dataDir: string
+  readonly names: Names
+  readonly threshold: number
+  readonly workers: number
+  readonly maxRecordsPerFile: number
+  readonly progress: boolean
+}
+
+/** The demo's summary (CONTRACT §6). */
+export interface DemoSummary {
+  readonly produced: number
+  readonly rejected: number
+  readonly alerts: number
+  readonly archived: number
+  readonly files: number
+  readonly analysis: Analysis
+}
+
+const PublishChunk = 2048
+
+/** The key of a raw line: its droneId when it has one, so bad lines still land somewhere stable. */
+const keyOfLine = (line: string): string => {
+  const m = /"droneId"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(line)
+  return m === undefined || !m ? "" : (m[1] ?? "")
+}
+
+const sourceRecords = (source: DemoSource): Stream.Stream<OutgoingRecord, Error, FileSystem.FileSystem> =>
+  source._tag === "Simulator"
+    ? reports({ ...source, rate: undefined }).pipe(Stream.map((r) => ({ key: r.droneId, value: encodeReport(r) })))
+    : Stream.unwrap(
+        Effect.map(FileSystem.FileSystem, (fs) =>
+          fs.stream(source.path).pipe(
+            Stream.decodeText(),
+            Stream.splitLines,
+            Stream.filter((line) => line.trim().length > 0),
+            Stream.map((line) => ({ key: keyOfLine(line), value: line })),
+            Stream.mapError((e) => new Error(`cannot read ${source.path}: ${e.message}`))
+          )
+        )
+      )
+
+/**
+ * The whole pipeline in one process with no services: source → in-memory stream → alerter and
+ * archiver (concurrently, as separate consumer groups) → local-folder archive → analyzer.
+ */
+export const runDemo = (options: DemoOptions) =>
+  Effect.gen(function* () {
+    const log = yield* MessageLog
+    const fs = yield* FileSystem.FileSystem
+    const { names } = options
+    // The embedded stream starts empty on every run, so the embedded archive is started afresh too.
+    const reportsDir = `${options.dataDir}/${ReportsPrefix}`
+    if (yield* fs.exists(reportsDir)) {
+      yield* Effect.logInfo(`demo: replacing the previous embedded archive in ${reportsDir}`)
+      yield* fs.remove(reportsDir, { recursive: true })
+    }
+    yield* Effect.forEach([names.reportsTopic, names.alertsTopic, names.dlqTopic], (t) => log.ensureTopic(t, names.partitions), { discard: true })
+
+    const alerter = yield* makeCounters
+    const archiver = yield* makeCounters
+    const produced = yield* Ref.make(0)
+    const producing = yield* Ref.make(true)
+    const stopWhenIdle = Effect.map(Ref.get(producing), (p) => !p)
+
+    const alerterFiber = yield* Effect.fork(
+      runAlerter({ names, threshold: options.threshold, idleExit: Option.none(), stopWhenIdle, counters: alerter }).pipe(
+        Effect.provide(AlertSinks.streamSink(names.alertsTopic))
+      )
+    )
+    const archiverFiber = yield* Effect.fork(
+      runArchiver({ names, maxRecordsPerFile: options.maxRecordsPerFile, idleExit: Option.none(), stopWhenIdle, counters: archiver, idleFlush: Duration.seconds(30) })
+    )
+
+    const produce = sourceRecords(options.source).pipe(
+      Stream.rechunk(PublishChunk),
+      Stream.runForEachChunk((chunk) =>
+        Effect.zipRight(log.publish(names.reportsTopic, Chunk.toReadonlyArray(chunk)), Ref.update(produced, (n) => n + Chunk.size(chunk)))
+      ),
+      Effect.ensuring(Ref.set(producing, false))
+    )
+
+    const line = (s: number) =>
+      Effect.gen(function* () {
+        const p = yield* Ref.get(produced)
+        const a = yield* snapshot(alerter)
+        const r = yield* snapshot(archiver)
+        return `produced ${fmt(p)} (${rate(p, s)}) · alerted ${fmt(a.recordsIn)} → ${fmt(a.alerts)} alerts, ${fmt(a.rejected)} rejected · archived ${fmt(r.archived)} in ${fmt(r.files)} files`
+      })
+
+    yield* withProgress(
+      Effect.gen(function* () {
+        yield* produce
+        yield* Fiber.join(alerterFiber)
+        yield* Fiber.join(archiverFiber)
+      }),
+      line,
+      { enabled: options.progress, quietEvery: "10 seconds" }
+    )
+
+    const result = yield* analyze({
+      root: options.dataDir,
+      threshold: options.threshold,
+      workers: options.workers,
+      shard: Option.none(),
+      from: Option.none(),
+      until: Option.none(),
+      progress: options.progress
+    })
+    const a = yield* snapshot(alerter)
+    const r = yield* snapshot(archiver)
+    const summary: DemoSummary = {
+      produced: yield* Ref.get(produced),
+      rejected: a.rejected,
+      alerts: a.alerts,
+      archived: r.archived,
+      files: r.files,
+      analysis: toAnalysis(result.stats)
+    }
+    return summary
+  })
