@@ -34,9 +34,18 @@ const shareOf = (partitions: number, members: ReadonlyArray<string>, id: string)
  * partitions among their members, rebalance when members come and go, and commit explicitly.
  * It lives as long as its layer; everything is lost with the process.
  */
-export const make = Effect.gen(function* () {
+export interface InMemoryLogOptions {
+  /**
+   * Forget a record once every one of these groups has committed past it (bounded memory for the
+   * embedded pipeline). Groups not listed, or joining later, cannot read what was forgotten.
+   */
+  readonly forgetConsumedBy?: ReadonlyArray<string>
+}
+
+export const make = (options: InMemoryLogOptions = {}) => Effect.gen(function* () {
   // The log's storage is the adapter's private mutable state (like a broker's disk): appended in place.
-  const topics = new Map<string, ReadonlyArray<Array<LogRecord>>>()
+  const topics = new Map<string, ReadonlyArray<Array<LogRecord | undefined>>>()
+  const forgottenBelow = new Map<string, number>()
   const groups = yield* Ref.make(new Map<string, Group>())
   const committed = new Map<string, Map<number, number>>()
 
@@ -65,6 +74,22 @@ export const make = Effect.gen(function* () {
 
   const groupKey = (topic: string, group: string) => `${group}\u0000${topic}`
 
+  const forget = (topic: string, partitions: ReadonlyArray<number>) =>
+    Option.match(Option.fromNullable(options.forgetConsumedBy), {
+      onNone: () => undefined,
+      onSome: (groups) =>
+        partitions.forEach((p) => {
+          const log = topics.get(topic)?.[p]
+          const upTo = Math.min(...groups.map((g) => committed.get(groupKey(topic, g))?.get(p) ?? 0))
+          const from = forgottenBelow.get(`${topic}/${p}`) ?? 0
+          if (log === undefined || upTo <= from) return
+          Arr.range(from, upTo - 1).forEach((i) => {
+            log[i] = undefined
+          })
+          forgottenBelow.set(`${topic}/${p}`, upTo)
+        })
+    })
+
   const committedOf = (topic: string, group: string) => committed.get(groupKey(topic, group)) ?? new Map<number, number>()
 
   const endOffsets = (topic: string) =>
@@ -92,6 +117,7 @@ export const make = Effect.gen(function* () {
           const stored = committed.get(key) ?? new Map<number, number>()
           offsets.forEach((o) => stored.set(o.partition, o.offset))
           committed.set(key, stored)
+          forget(options.topic, offsets.map((o) => o.partition))
         })
       const handler = makeHandler(commit)
 
@@ -114,7 +140,7 @@ export const make = Effect.gen(function* () {
         Effect.gen(function* () {
           const m = yield* Ref.get(member)
           const position = m.positions.get(partition) ?? 0
-          const records = (parts[partition] ?? []).slice(position, position + MaxBatch)
+          const records = Arr.filter((parts[partition] ?? []).slice(position, position + MaxBatch), (r): r is LogRecord => r !== undefined)
           if (records.length === 0) return 0
           const batch: Batch = { topic: options.topic, partition, records }
           yield* handler.onBatch(batch)
@@ -163,4 +189,7 @@ export const make = Effect.gen(function* () {
 })
 
 /** A fresh in-memory log per layer build. */
-export const layer: Layer.Layer<MessageLog> = Layer.effect(MessageLog, make)
+export const layer: Layer.Layer<MessageLog> = Layer.effect(MessageLog, make())
+
+/** An in-memory log that forgets what the given groups have all committed (see InMemoryLogOptions). */
+export const layerWith = (options: InMemoryLogOptions): Layer.Layer<MessageLog> => Layer.effect(MessageLog, make(options))

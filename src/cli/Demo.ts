@@ -44,7 +44,7 @@ export const demo = Command.make(
         workers: Option.getOrElse(o.workers, defaultWorkers),
         maxRecordsPerFile: o.maxRecords,
         progress: true
-      }).pipe(Effect.provide(Layer.merge(InMemoryLog.layer, LocalObjectStore.layer(o.dataDir))))
+      }).pipe(Effect.provide(Layer.merge(InMemoryLog.layerWith({ forgetConsumedBy: [names.alerterGroup, names.archiverGroup] }), LocalObjectStore.layer(o.dataDir))))
       yield* o.json
         ? printLine(JSON.stringify(summary))
         : printLine(

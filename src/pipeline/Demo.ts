@@ -1,5 +1,5 @@
 import { FileSystem } from "@effect/platform"
-import { Chunk, Duration, Effect, Fiber, Option, Ref, Stream } from "effect"
+import { Chunk, Duration, Effect, Fiber, Option, Ref, Schedule, Stream } from "effect"
 import * as AlertSinks from "../adapters/AlertSinks.js"
 import { runAlerter } from "../alerter/Alerter.js"
 import { analyze } from "../analyzer/Analyzer.js"
@@ -38,6 +38,7 @@ export interface DemoSummary {
 }
 
 const PublishChunk = 2048
+const MaxLag = 100_000
 
 /** The key of a raw line: its droneId when it has one, so bad lines still land somewhere stable. */
 const keyOfLine = (line: string): string => {
@@ -92,10 +93,17 @@ export const runDemo = (options: DemoOptions) =>
       runArchiver({ names, maxRecordsPerFile: options.maxRecordsPerFile, idleExit: Option.none(), stopWhenIdle, counters: archiver, idleFlush: Duration.seconds(30) })
     )
 
+    // The embedded producer waits while the consumers lag too far behind, so memory stays bounded
+    // (the in-memory log forgets what both groups have committed).
+    const lag = Effect.gen(function* () {
+      const p = yield* Ref.get(produced)
+      return p - Math.min(yield* Ref.get(alerter.recordsIn), yield* Ref.get(archiver.recordsIn))
+    })
+    const waitForConsumers = Effect.repeat(lag, { until: (n) => n <= MaxLag, schedule: Schedule.spaced("5 millis") })
     const produce = sourceRecords(options.source).pipe(
       Stream.rechunk(PublishChunk),
       Stream.runForEachChunk((chunk) =>
-        Effect.zipRight(log.publish(names.reportsTopic, Chunk.toReadonlyArray(chunk)), Ref.update(produced, (n) => n + Chunk.size(chunk)))
+        Effect.zipRight(waitForConsumers, Effect.zipRight(log.publish(names.reportsTopic, Chunk.toReadonlyArray(chunk)), Ref.update(produced, (n) => n + Chunk.size(chunk))))
       ),
       Effect.ensuring(Ref.set(producing, false))
     )
