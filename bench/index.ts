@@ -1,0 +1,23 @@
+/**
+ * `npm run bench [-- names...]`: every benchmark, one after the other, each in its own process.
+ * Names: domain, parquet, pipeline, kafka (needs Kafka + S3: `npm run infra:up` and its env).
+ */
+import { spawnSync } from "node:child_process"
+
+const all: Record<string, ReadonlyArray<string>> = {
+  domain: ["bench/domain.ts", "200000"],
+  parquet: ["bench/parquet.ts", "100000"],
+  pipeline: ["bench/pipeline.ts", "1000000", "500", "2"],
+  kafka: ["bench/kafka.ts"]
+}
+const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(all)
+const failed = chosen.filter((name) => {
+  const args = all[name]
+  if (args === undefined) {
+    console.error(`unknown benchmark ${name}; choose from ${Object.keys(all).join(", ")}`)
+    return true
+  }
+  console.log(`\n== ${name}: node --import tsx ${args.join(" ")}`)
+  return spawnSync(process.execPath, ["--import", "tsx", ...args], { stdio: "inherit" }).status !== 0
+})
+process.exit(failed.length === 0 ? 0 : 1)
