@@ -1,7 +1,7 @@
 import { Args, Command, Options } from "@effect/cli"
 import { FileSystem } from "@effect/platform"
 import { Effect, Either, Option, Schema } from "effect"
-import { parseRoot, storeLayer } from "../adapters/ArchiveRoot.js"
+import { parseRoot, rootToString, storeLayer } from "../adapters/ArchiveRoot.js"
 import { analyze, defaultWorkers } from "../analyzer/Analyzer.js"
 import { StatsSchema } from "../analyzer/Protocol.js"
 import { combineAll, toAnalysis } from "../domain/Stats.js"
@@ -81,6 +81,10 @@ export const analyzeCommand = Command.make(
   (o) =>
     Effect.gen(function* () {
       const root = parseRoot(o.source)
+      const fs = yield* FileSystem.FileSystem
+      if (root._tag === "Local" && !(yield* fs.exists(root.folder))) {
+        return yield* Effect.fail(new Error(`--source: no archive at ${root.folder} (the folder does not exist)`))
+      }
       const result = yield* analyze({
         root: o.source,
         threshold: o.threshold,
@@ -90,6 +94,7 @@ export const analyzeCommand = Command.make(
         until: o.until,
         progress: true
       }).pipe(Effect.provide(storeLayer(root)))
+      if (result.files === 0) yield* Effect.logWarning(`analyze: no Parquet files under ${rootToString(root)}/reports/`)
       if (Option.isSome(o.shard)) return yield* printLine(JSON.stringify(result.stats))
       const analysis = toAnalysis(result.stats)
       yield* printLine(o.json ? JSON.stringify(analysis) : renderAnalysis(analysis))

@@ -1,6 +1,6 @@
-import { Command } from "@effect/cli"
+import { Command, ValidationError } from "@effect/cli"
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
-import { Effect, Layer } from "effect"
+import { Cause, Effect, Layer } from "effect"
 import { LoggingLive } from "../util/Logging.js"
 import { alertCommand } from "./Alert.js"
 import { analyzeCommand } from "./Analyze.js"
@@ -15,9 +15,28 @@ export const peacestate = Command.make("peacestate").pipe(
 
 const cli = Command.run(peacestate, { name: "peacestate", version: "0.1.0" })
 
+const messageOf = (error: unknown): string =>
+  typeof error === "object" && error !== undefined && !!error && "message" in error && typeof error.message === "string" && error.message !== ""
+    ? error.message
+    : String(error)
+
+// A failure ends with one readable line on stderr and exit code 1 (option errors are already shown by
+// @effect/cli with the usage); defects keep their full cause for debugging.
+const reportFailure = <A, R>(self: Effect.Effect<A, unknown, R>) =>
+  Effect.tapErrorCause(self, (cause) =>
+    Cause.isFailType(cause) && ValidationError.isValidationError(cause.error)
+      ? Effect.void
+      : Cause.isFailType(cause)
+        ? Effect.sync(() => void process.stderr.write(`peacestate: ${messageOf(cause.error)}\n`))
+        : Cause.isInterruptedOnly(cause)
+          ? Effect.void
+          : Effect.sync(() => void process.stderr.write(`peacestate: unexpected failure\n${Cause.pretty(cause)}\n`))
+  )
+
 /** Run the CLI; `prefix` names a subcommand for the per-component bin scripts. */
 export const main = (prefix: ReadonlyArray<string> = []): void =>
   cli([...process.argv.slice(0, 2), ...prefix, ...process.argv.slice(2)]).pipe(
+    reportFailure,
     Effect.provide(Layer.merge(NodeContext.layer, LoggingLive)),
-    NodeRuntime.runMain({ disablePrettyLogger: true })
+    NodeRuntime.runMain({ disablePrettyLogger: true, disableErrorReporting: true })
   )
