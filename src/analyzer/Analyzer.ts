@@ -1,6 +1,6 @@
 import { Worker } from "@effect/platform"
 import { NodeWorker } from "@effect/platform-node"
-import { Array as Arr, Chunk, Effect, Option, Ref, Stream } from "effect"
+import { Array as Arr, Chunk, Config, Effect, Option, Ref, Stream } from "effect"
 import * as os from "node:os"
 import * as WT from "node:worker_threads"
 import { ReportsPrefix } from "../archiver/Layout.js"
@@ -14,7 +14,7 @@ export interface AnalyzeOptions {
   /** The archive root as given by the user (`s3://bucket/prefix` or a folder): workers open it themselves. */
   readonly root: string
   readonly threshold: number
-  /** Worker threads; 0 folds in this thread. */
+  /** At most this many worker threads (fewer for small archives, where starting one costs more than it saves); 0 folds in this thread. */
   readonly workers: number
   /** Fold only files of shard `index` of `count` (deterministic by key). */
   readonly shard: Option.Option<{ readonly index: number; readonly count: number }>
@@ -87,11 +87,25 @@ const workerEntry = (): { readonly url: URL; readonly execArgv: ReadonlyArray<st
     ? { url: new URL("./WorkerDev.mjs", import.meta.url), execArgv: [] }
     : { url: new URL("./Worker.js", import.meta.url), execArgv: [] }
 
+// Starting a worker thread costs about as much as folding ~50 MB of archive here (measured: `effect` and
+// the platform load in each worker), so a worker must have at least this much to do to pay off.
+const MinBytesPerWorker = 128 * 1024 * 1024
+
+/** Worker threads worth starting for this many bytes, at most `max`; 0 = fold in this thread. */
+export const workersFor = (bytes: number, max: number, minBytesPerWorker: number = MinBytesPerWorker): number => {
+  const useful = Math.min(max, minBytesPerWorker <= 0 ? max : Math.floor(bytes / minBytesPerWorker))
+  return useful >= 2 || (useful === 1 && minBytesPerWorker <= 0) ? useful : 0
+}
+
+/** `ANALYZER_MIN_BYTES_PER_WORKER` overrides the size rule (0 = always use the requested workers). */
+const minBytesPerWorker = Effect.orElseSucceed(Config.withDefault(Config.integer("ANALYZER_MIN_BYTES_PER_WORKER"), MinBytesPerWorker), () => MinBytesPerWorker)
+
 /** Run the analysis: list, fold every file in a pool of worker threads, combine. */
 export const analyze = (options: AnalyzeOptions) =>
   Effect.gen(function* () {
     const files = yield* selectFiles(options)
-    const groups = groupFiles(files, Math.max(1, options.workers))
+    const workers = workersFor(Arr.reduce(files, 0, (n, f) => n + f.size), options.workers, yield* minBytesPerWorker)
+    const groups = groupFiles(files, Math.max(1, workers))
     const done = yield* Ref.make({ files: 0, rows: 0 })
     const total = files.length
     const record = (keys: number, s: Stats) => Effect.as(Ref.update(done, (d) => ({ files: d.files + keys, rows: d.rows + s.reports })), s)
@@ -101,7 +115,7 @@ export const analyze = (options: AnalyzeOptions) =>
     const pooled = Effect.scoped(
       Effect.gen(function* () {
         const entry = workerEntry()
-        const pool = yield* Worker.makePoolSerialized<FoldFiles>({ size: Math.min(options.workers, Math.max(1, groups.length)) }).pipe(
+        const pool = yield* Worker.makePoolSerialized<FoldFiles>({ size: Math.min(workers, Math.max(1, groups.length)) }).pipe(
           Effect.provide(NodeWorker.layer(() => new WT.Worker(entry.url, { execArgv: [...entry.execArgv] })))
         )
         return yield* Effect.forEach(
@@ -114,17 +128,17 @@ export const analyze = (options: AnalyzeOptions) =>
               }),
               Effect.flatMap((s) => record(keys.length, s as Stats))
             ),
-          { concurrency: options.workers }
+          { concurrency: workers }
         )
       })
     )
 
     const started = Date.now()
     const parts = yield* withProgress(
-      groups.length === 0 ? Effect.succeed(Arr.empty<Stats>()) : options.workers <= 0 ? inThread : pooled,
+      groups.length === 0 ? Effect.succeed(Arr.empty<Stats>()) : workers <= 0 ? inThread : pooled,
       (s) => Effect.map(Ref.get(done), (d) => `analyzed ${fmt(d.files)}/${fmt(total)} files, ${fmt(d.rows)} reports (${rate(d.rows, s)})`),
       { enabled: options.progress, quietEvery: "10 seconds" }
     )
-    yield* Effect.logDebug(`analyzed ${total} files in ${Date.now() - started} ms`)
+    yield* Effect.logDebug(`analyzed ${total} files in ${Date.now() - started} ms with ${workers === 0 ? "this thread" : `${workers} worker threads`}`)
     return { stats: Arr.reduce(parts, empty(options.threshold), combine), files: total }
   })

@@ -73,7 +73,7 @@ export const dataDir = Options.directory("data-dir").pipe(
 
 export const workers = Options.integer("workers").pipe(
   Options.optional,
-  Options.withDescription("Analyzer worker threads (default: the number of cores; 0 = in this thread)")
+  Options.withDescription("Analyzer: at most this many worker threads (default: the number of cores; 0 = in this thread). Archives under ~256 MB are folded in this thread, where starting workers costs more than it saves")
 )
 
 export const maxRecordsPerFile = Options.integer("max-records-per-file").pipe(

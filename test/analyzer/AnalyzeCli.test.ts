@@ -20,10 +20,12 @@ describe("peacestate analyze", () => {
     expect(demo.code, demo.stderr).toBe(0)
     const expected = toAnalysis(ofReports(simulated, 20))
 
-    const full = await runCli(["analyze", "--source", data, "--json", "--workers", "2"])
+    // ANALYZER_MIN_BYTES_PER_WORKER=0: use the worker pool even for this small archive.
+    const full = await runCli(["analyze", "--source", data, "--json", "--workers", "2"], { ANALYZER_MIN_BYTES_PER_WORKER: "0", LOG_LEVEL: "debug" })
     expect(full.code, full.stderr).toBe(0)
     expect(lastJson(full.stdout)).toStrictEqual(expected)
     expect(full.stderr).toMatch(/analyzed \d+\/\d+ files/)
+    expect(full.stderr).toContain("with 2 worker threads")
 
     const shards = await Promise.all([0, 1, 2].map((i) => runCli(["analyze", "--source", data, "--shard", `${i}/3`, "--workers", "1"])))
     shards.forEach((s, i) => writeFileSync(join(dir, `state-${i}.json`), s.stdout))
