@@ -123,6 +123,10 @@ interface Member {
   /** GROUP_JOIN events seen, and the assignment of the latest one. */
   readonly joins: number
   readonly latest: ReadonlyArray<number>
+  /** Member id of the latest join; a new one means the group dropped this member (e.g. stuck past the rebalance timeout). */
+  readonly memberId: string
+  /** The group dropped this member since the handler was last told: others may have owned "kept" partitions meanwhile. */
+  readonly lostMembership: boolean
   /** The join the handler has been told about (onRevoked/onAssigned), and that assignment. */
   readonly applied: number
   readonly assigned: ReadonlyArray<number>
@@ -137,6 +141,8 @@ interface Member {
 const initialMember: Member = {
   joins: 0,
   latest: [],
+  memberId: "",
+  lostMembership: false,
   applied: 0,
   assigned: [],
   positions: new Map(),
@@ -181,8 +187,10 @@ const make = (brokers: ReadonlyArray<string>, tuning: KafkaTuning) =>
     const ensureTopic = Effect.fn("KafkaLog.ensureTopic")(function* (topic: string, partitions: number) {
       const cluster = yield* attemptRetrying("describe cluster", () => admin.describeCluster())
       const replicationFactor = Math.max(1, Math.min(3, cluster.brokers.length))
-      // false = it already exists (also when another process won the race to create it).
-      yield* attempt(`create topic ${topic}`, () =>
+      // false = it already exists (also when another process won the race to create it). Right after a creation
+      // (ours or a concurrent one) the metadata kafkajs waits on may not know the topic yet: UNKNOWN_TOPIC_OR_PARTITION,
+      // retriable, but kafkajs gives up on it; try again (a repeated create answers "already exists").
+      yield* attemptRetrying(`create topic ${topic}`, () =>
         admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: Math.max(1, partitions), replicationFactor }] })
       )
       yield* attemptRetrying(`metadata of ${topic}`, () => admin.fetchTopicMetadata({ topics: [topic] }))
@@ -261,7 +269,9 @@ const make = (brokers: ReadonlyArray<string>, tuning: KafkaTuning) =>
           Effect.gen(function* () {
             if (offsets.length === 0) return
             const m = yield* Ref.get(member)
-            const foreign = offsets.filter((o) => !m.latest.includes(o.partition))
+            // Refused until the handler has been told of the latest join: what it holds may predate it (e.g. buffers of
+            // partitions that were another member's meanwhile), and the archiver's commit before a put is its fence.
+            const foreign = m.applied === m.joins ? offsets.filter((o) => !m.latest.includes(o.partition)) : offsets
             if (foreign.length > 0) {
               return yield* new LogError({
                 operation: "commit",
@@ -276,13 +286,16 @@ const make = (brokers: ReadonlyArray<string>, tuning: KafkaTuning) =>
         const syncAssignment = Effect.gen(function* () {
           const m = yield* Ref.get(member)
           if (m.applied === m.joins) return
-          const revoked = Arr.difference(m.assigned, m.latest)
-          const gained = Arr.difference(m.latest, m.assigned)
+          // After the group dropped this member, every partition it held may have moved and come back: all are
+          // revoked and assigned afresh, and kafkajs' fetch from the committed offsets is handed over in full.
+          const revoked = m.lostMembership ? m.assigned : Arr.difference(m.assigned, m.latest)
+          const gained = m.lostMembership ? m.latest : Arr.difference(m.latest, m.assigned)
           yield* Ref.set(member, {
             ...m,
             applied: m.joins,
             assigned: m.latest,
-            positions: new Map(Arr.filter(Arr.fromIterable(m.positions), ([p]) => m.latest.includes(p)))
+            lostMembership: false,
+            positions: m.lostMembership ? new Map() : new Map(Arr.filter(Arr.fromIterable(m.positions), ([p]) => m.latest.includes(p)))
           })
           if (revoked.length > 0) yield* handler.onRevoked(revoked)
           if (gained.length > 0) yield* handler.onAssigned(gained)
@@ -326,11 +339,14 @@ const make = (brokers: ReadonlyArray<string>, tuning: KafkaTuning) =>
         consumer.on(consumer.events.GROUP_JOIN, (event) => {
           const now = Date.now()
           const latest = Arr.sort(event.payload.memberAssignment[topic] ?? [], Order.number)
+          const memberId = event.payload.memberId
           Effect.runSync(
             Ref.update(member, (m) => ({
               ...m,
               joins: m.joins + 1,
               latest,
+              memberId,
+              lostMembership: m.lostMembership || (m.memberId !== "" && memberId !== m.memberId),
               joinedAt: Option.orElse(m.joinedAt, () => Option.some(now)),
               lastRecordAt: Option.isNone(m.joinedAt) ? now : m.lastRecordAt
             }))
@@ -394,7 +410,13 @@ const make = (brokers: ReadonlyArray<string>, tuning: KafkaTuning) =>
           attempt(`consume ${topic} (${group})`, () => consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch }))
         )
         yield* Effect.forkScoped(Effect.flatMap(Effect.exit(idleLoop), (exit) => Deferred.done(outcome, Exit.asVoid(exit))))
-        yield* Deferred.await(outcome).pipe(Effect.onInterrupt(() => Effect.ignore(stop)))
+        // Interrupted (SIGTERM): the last flush may fail (e.g. the store is down); what it held stays uncommitted and is
+        // read again, but the operator must hear of it.
+        yield* Deferred.await(outcome).pipe(
+          Effect.onInterrupt(() =>
+            Effect.catchAllCause(stop, (cause) => Effect.logError(`consumer of ${topic} (${group}) could not flush on shutdown; the uncommitted records will be read again`, cause))
+          )
+        )
         yield* stop
       }).pipe(Effect.scoped, Effect.withSpan("KafkaLog.consume", { attributes: { topic: options.topic, group: options.group } }))
 

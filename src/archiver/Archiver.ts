@@ -31,9 +31,11 @@ interface PartitionState {
   /** Offsets up to this one are already in the archive. */
   readonly storedThrough: number
   readonly open: Option.Option<OpenFile>
+  /** Closed files whose write was fenced off (see `write`): stored before anything newer, or dropped on revocation. */
+  readonly pending: ReadonlyArray<OpenFile>
 }
 
-const fresh: PartitionState = { resumed: false, storedThrough: -1, open: Option.none() }
+const fresh: PartitionState = { resumed: false, storedThrough: -1, open: Option.none(), pending: [] }
 
 type Decoded = { readonly record: LogRecord; readonly report: Option.Option<ArchivedReport> }
 
@@ -55,19 +57,39 @@ export const runArchiver = (options: ArchiverOptions) =>
     const stateOf = (partition: number) => Effect.map(Ref.get(states), (m) => m.get(partition) ?? fresh)
     const setState = (partition: number, s: PartitionState) => Ref.update(states, (m) => new Map(m).set(partition, s))
 
+    // Store one file, then commit past it; false when fenced off. The fence: a member the group has dropped (stuck
+    // past the rebalance timeout) does not know it yet and still holds its partitions' buffers, while their new owner
+    // writes files of the same names; its late put would replace the owner's (longer) file and lose reports, or overlap
+    // it. Committing the file's first offset first (everything before it is stored) fails for such a member (unknown
+    // member, old generation), for a partition the latest assignment took away, and until this member has been told
+    // of its latest join (MessageLog): then nothing is written now. Left: a put still in flight when the member is dropped.
     const write = (partition: number, file: OpenFile, commit: Committer) =>
       Effect.gen(function* () {
         const started = Date.now()
         const reports = Chunk.toReadonlyArray(file.reports)
         const key = fileKeyOf(file.folder, topic, partition, file.first)
-        yield* store.put(key, encodeReports(reports))
+        const bytes = encodeReports(reports)
+        const fence = yield* Effect.either(commit([{ partition, offset: file.first }]))
+        if (Either.isLeft(fence)) {
+          yield* Effect.logWarning(`archiver: not writing ${key} now (${fence.left.message}); kept until the group settles`)
+          return false
+        }
+        yield* store.put(key, bytes)
+        yield* Effect.logDebug(`archiver: stored ${key} (offsets ${file.first}..${file.last})`)
         // A refused commit (the partition moved in a rebalance) loses nothing: the file is stored, and
         // the new owner finds it when it resumes from the archive.
         yield* Effect.catchAll(commit([{ partition, offset: file.last + 1 }]), (e) => Effect.logWarning(`archiver: ${e.message}`))
         yield* add(counters.archived, reports.length)
         yield* add(counters.files, 1)
         yield* add(counters.flushMillis, Date.now() - started)
+        return true
       }).pipe(Effect.withSpan("Archiver.write"))
+
+    // Write files in order, stopping at the first one fenced off: it and the ones after it are left (returned).
+    const writeInOrder = (partition: number, files: ReadonlyArray<OpenFile>, commit: Committer) =>
+      Effect.reduce(files, Arr.empty<OpenFile>(), (left, file) =>
+        left.length > 0 ? Effect.succeed([...left, file]) : Effect.map(write(partition, file, commit), (stored) => (stored ? left : [file]))
+      )
 
     // Resume: is the next report's file already in the archive? Then skip what it holds and look again.
     const resume = (partition: number, state: PartitionState, pending: ReadonlyArray<Decoded>, commit: Committer) =>
@@ -137,8 +159,8 @@ export const runArchiver = (options: ArchiverOptions) =>
         const before = yield* stateOf(batch.partition)
         const { state: resumed, rest } = before.resumed ? { state: before, rest: decoded } : yield* resume(batch.partition, before, decoded, commit)
         const { state, done } = append(resumed, rest)
-        yield* Effect.forEach(done, (file) => write(batch.partition, file, commit), { discard: true })
-        yield* setState(batch.partition, state)
+        const left = yield* writeInOrder(batch.partition, [...state.pending, ...done], commit)
+        yield* setState(batch.partition, { ...state, pending: left })
       })
 
     const flushAll = (commit: Committer) =>
@@ -146,12 +168,19 @@ export const runArchiver = (options: ArchiverOptions) =>
         const all = yield* Ref.get(states)
         yield* Effect.forEach(
           Arr.fromIterable(all),
-          ([partition, state]) =>
-            Option.match(state.open, {
-              onNone: () => Effect.void,
-              onSome: (file) =>
-                Effect.zipRight(write(partition, file, commit), setState(partition, { ...state, storedThrough: file.last, open: Option.none() }))
-            }),
+          ([partition, state]) => {
+            const files = [...state.pending, ...Option.toArray(state.open)]
+            return files.length === 0
+              ? Effect.void
+              : Effect.flatMap(writeInOrder(partition, files, commit), (left) =>
+                  setState(partition, {
+                    ...state,
+                    storedThrough: left.length === 0 ? Math.max(state.storedThrough, ...files.map((f) => f.last)) : state.storedThrough,
+                    open: Option.none(),
+                    pending: left
+                  })
+                )
+          },
           { discard: true }
         )
       }).pipe(Effect.withSpan("Archiver.flushAll"))

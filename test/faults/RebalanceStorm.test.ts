@@ -1,0 +1,168 @@
+// Fault: a rebalance storm. While reports are being produced the archiver group is scaled 1 → 3 → 1,
+// twice: two archivers join (each waits until the three share the six partitions, observed from their
+// `archiver assigned/revoked` debug lines), then two of the three get SIGTERM (flush, commit, leave) and
+// the survivor takes their partitions back. Every move revokes partitions with reports buffered but not
+// yet stored (dropped, re-read by the new owner) and hands partitions to members that must resume from
+// the files the previous owner stored. At the end the S3 archive holds every report exactly once.
+//
+// The archivers reach S3 through a relay adding 25 ms to each response, so puts are still in flight
+// while partitions move, as against a remote S3.
+import { afterEach, describe, expect, it } from "@effect/vitest"
+import { s3Env, skipReason } from "../support/Infra.js"
+import {
+  archiverTotals,
+  checkExactlyOnce,
+  cleanExit,
+  committedOffsets,
+  deleteTopics,
+  endOffsets,
+  eventually,
+  exactlyOnce,
+  FastGroups,
+  killLeftovers,
+  latencyRelay,
+  membership,
+  type Proc,
+  readS3Archive,
+  removeS3Prefix,
+  sleep,
+  startCli,
+  sumOf,
+  uniqueNames
+} from "../support/Processes.js"
+
+const skip = skipReason()
+
+const Partitions = 6
+const Count = 90_000
+const Rate = 2_000
+const Cycles = 2
+const S3LatencyMs = 25
+
+/** The members' current shares, when they are non-empty, disjoint and cover every partition. */
+const settled = (members: ReadonlyArray<Proc>) => {
+  const held = members.map((m) => membership(m, "archiver").held)
+  const all = held.flat()
+  return held.every((h) => h.length > 0) && all.length === Partitions && new Set(all).size === Partitions ? held : undefined
+}
+
+describe.skipIf(skip !== undefined)("fault: rebalance storm (archivers 1 → 3 → 1, twice, during production)", () => {
+  afterEach(killLeftovers)
+
+  it("every report is archived exactly once through the scale-ups and scale-downs", async () => {
+    const started = Date.now()
+    const names = uniqueNames("rebalance-storm", Partitions)
+    const relay = await latencyRelay(new URL(s3Env().endpoint), S3LatencyMs)
+    const env = { ...names, ...FastGroups, LOG_LEVEL: "debug", S3_ENDPOINT: relay.url }
+    // --idle-exit only ends the last survivor once production is over: everyone gets records every second till then.
+    const archive = (i: number) => startCli(`archive-${i}`, ["archive", "--idle-exit", "12s", "--max-records-per-file", "1000"], env)
+    try {
+      const producer = startCli(
+        "simulate",
+        ["simulate", "--to", "kafka", "--seed", "47", "--count", String(Count), "--drones", "100", "--start", "2026-11-06T18:00:00Z", "--rate", String(Rate)],
+        names
+      )
+      const first = archive(1)
+      await first.waitForStderr(/"archiver assigned"/, 60_000)
+      await sleep(3_000)
+
+      const timeline: Array<string> = []
+      const stopped: Array<Proc> = []
+      let survivor = first
+      let next = 2
+      for (let cycle = 1; cycle <= Cycles; cycle++) {
+        // 1 → 3
+        const joined = [archive(next), archive(next + 1)]
+        next += 2
+        const trio = [survivor, ...joined]
+        const shares = await eventually(`cycle ${cycle}: three archivers sharing the partitions`, () => settled(trio), 60_000, 100)
+        timeline.push(`cycle ${cycle} at ${Date.now() - started} ms: ${trio.map((p, i) => `${p.name}=${JSON.stringify(shares[i])}`).join(" ")}`)
+        await sleep(3_000)
+        // 3 → 1: the long-lived member and one newcomer leave; the other newcomer takes everything.
+        const leaving = [survivor, joined[0]!]
+        leaving.forEach((p) => p.signal("SIGTERM"))
+        await Promise.all(leaving.map((p) => cleanExit(p, 30_000)))
+        stopped.push(...leaving)
+        survivor = joined[1]!
+        await eventually(`cycle ${cycle}: ${survivor.name} holding all partitions`, () => (membership(survivor, "archiver").held.length === Partitions ? true : undefined), 60_000, 100)
+        timeline.push(`cycle ${cycle} at ${Date.now() - started} ms: ${survivor.name} holds all`)
+        await sleep(2_000)
+      }
+      const producedDuringStorm = sumOf(await endOffsets(names.REPORTS_TOPIC))
+
+      await cleanExit(producer, 120_000)
+      await cleanExit(survivor, 120_000)
+
+      const ends = await endOffsets(names.REPORTS_TOPIC)
+      expect(sumOf(ends)).toBe(Count)
+      expect(producedDuringStorm).toBeLessThan(Count)
+      expect(sumOf(await committedOffsets(names.ARCHIVER_GROUP, names.REPORTS_TOPIC))).toBe(Count)
+      const check = checkExactlyOnce(names.REPORTS_TOPIC, await readS3Archive(names.S3_PREFIX), ends)
+      expect(check).toMatchObject(exactlyOnce(Count))
+
+      const all = [...stopped, survivor]
+      const totals = all.map((p) => ({ name: p.name, moves: membership(p, "archiver").events.length, ...archiverTotals(p) }))
+      // Every member archived something, and the storm moved partitions around.
+      totals.forEach((t) => expect(t.archived ?? 0).toBeGreaterThan(0))
+      console.log(
+        `rebalance-storm: ${Count} reports in ${check.files} files, ${producedDuringStorm} produced when the storm ended; ${timeline.join("; ")}; ` +
+          `members ${JSON.stringify(totals)}; total ${Date.now() - started} ms`
+      )
+    } finally {
+      await relay.close()
+      await removeS3Prefix(names.S3_PREFIX)
+      await deleteTopics(names)
+    }
+  }, 300_000)
+
+  it("a member stuck on a slow S3 is kicked out of the group, rejoins, and archives nothing twice", async () => {
+    const started = Date.now()
+    const names = uniqueNames("rebalance-stuck", Partitions)
+    const relay = await latencyRelay(new URL(s3Env().endpoint), 0)
+    const env = { ...names, ...FastGroups, LOG_LEVEL: "debug" }
+    const count = 20_000
+    try {
+      const producer = startCli(
+        "simulate",
+        ["simulate", "--to", "kafka", "--seed", "53", "--count", String(count), "--drones", "40", "--start", "2026-11-03T10:00:00Z", "--rate", "500"],
+        names
+      )
+      const slow = startCli("archive-slow", ["archive", "--idle-exit", "10s"], { ...env, S3_ENDPOINT: relay.url })
+      await slow.waitForStderr(/"archiver assigned"/, 60_000)
+      await sleep(3_000)
+      // S3 answers the slow member 14 s late: its next put outlasts the 10 s rebalance timeout.
+      relay.setDelay(14_000)
+      await sleep(2_000)
+      const fast = startCli("archive-fast", ["archive", "--idle-exit", "10s"], env)
+      await eventually("the fast member holding every partition", () => (membership(fast, "archiver").held.length === Partitions ? true : undefined), 60_000, 100)
+      relay.setDelay(0)
+      await eventually("the slow member back in the group", () => settled([slow, fast]), 60_000, 100)
+      await cleanExit(producer, 120_000)
+      await Promise.all([cleanExit(slow, 120_000), cleanExit(fast, 120_000)])
+
+      const ends = await endOffsets(names.REPORTS_TOPIC)
+      expect(sumOf(ends)).toBe(count)
+      const files = await readS3Archive(names.S3_PREFIX)
+      const check = checkExactlyOnce(names.REPORTS_TOPIC, files, ends)
+      if (check.archived !== count || check.distinctPositions !== count) {
+        // What went wrong, for the failure report: every file, and each member's assignment, commit and store lines.
+        console.log(files.map((f) => `${f.reports[0]!.partition} ${f.reports[0]!.offset}..${f.reports.at(-1)!.offset} ${f.key}`).sort().join("\n"))
+        const lines = (p: Proc) => p.stderr().split("\n").filter((l) => /already stored|commit|revoked|assigned|not writing|stored |stopped/.test(l) && !/kafkajs/.test(l))
+        console.log(`${slow.name}:\n${lines(slow).join("\n")}\n${fast.name}:\n${lines(fast).join("\n")}`)
+        console.log(`committed ${JSON.stringify([...(await committedOffsets(names.ARCHIVER_GROUP, names.REPORTS_TOPIC))])}, ends ${JSON.stringify([...ends])}`)
+      }
+      const fenced = (slow.stderr().match(/archiver: not writing/g) ?? []).length
+      console.log(
+        `rebalance-stuck: ${check.files} files; slow member ${JSON.stringify(membership(slow, "archiver").events.map((e) => `${e.kind}${e.partitions.join(",")}`))} ` +
+          `${JSON.stringify(archiverTotals(slow))}, ${fenced} writes fenced off; fast member ${JSON.stringify(archiverTotals(fast))}; total ${Date.now() - started} ms`
+      )
+      expect(check).toMatchObject(exactlyOnce(count))
+      // The scenario happened: the group dropped the slow member (all its partitions revoked at once on its rejoin).
+      expect(membership(slow, "archiver").events.some((e) => e.kind === "-" && e.partitions.length === Partitions)).toBe(true)
+    } finally {
+      await relay.close()
+      await removeS3Prefix(names.S3_PREFIX)
+      await deleteTopics(names)
+    }
+  }, 300_000)
+})
