@@ -4,7 +4,11 @@ import { parseRoot, rootToString, storeLayer } from "../adapters/ArchiveRoot.js"
 import * as KafkaLog from "../adapters/KafkaLog.js"
 import { runArchiver } from "../archiver/Archiver.js"
 import { NamesConfig } from "../config/Names.js"
+import { MessageLog } from "../ports/MessageLog.js"
+import { ObjectStore } from "../ports/ObjectStore.js"
 import { makeCounters, snapshot } from "../util/Counters.js"
+import * as HealthServer from "../util/HealthServer.js"
+import * as Metrics from "../util/Metrics.js"
 import * as Shared from "./Shared.js"
 
 const target = Options.text("target").pipe(
@@ -23,20 +27,28 @@ const defaultTarget = Effect.gen(function* () {
 
 export const archiveCommand = Command.make(
   "archive",
-  { target, idleExit: Shared.idleExit, maxRecords: Shared.maxRecordsPerFile },
+  { target, idleExit: Shared.idleExit, maxRecords: Shared.maxRecordsPerFile, metricsPort: Shared.metricsPort },
   (o) =>
     Effect.gen(function* () {
       const names = yield* NamesConfig
       const counters = yield* makeCounters
+      const probe = yield* Metrics.makeProbe("archiver", counters)
       const root = parseRoot(yield* Option.match(o.target, { onNone: () => defaultTarget, onSome: Effect.succeed }))
-      yield* Effect.logInfo(`archiver: ${names.reportsTopic} → ${rootToString(root)} (group ${names.archiverGroup})`)
-      yield* runArchiver({ names, maxRecordsPerFile: o.maxRecords, idleExit: o.idleExit, counters }).pipe(
-        Effect.provide(storeLayer(root)),
-        Effect.ensuring(
-          Effect.flatMap(snapshot(counters), (c) =>
-            Effect.logInfo(`archiver: stopped after ${c.recordsIn} reports: ${c.archived} archived in ${c.files} files, ${c.skipped} already stored, ${c.rejected} bad`)
+      // Up before Kafka and the store are reached, so /healthz answers while they connect.
+      yield* HealthServer.serve(o.metricsPort, probe)
+      yield* Effect.gen(function* () {
+        yield* Effect.logInfo(`archiver: ${names.reportsTopic} → ${rootToString(root)} (group ${names.archiverGroup})`)
+        if (Option.isSome(o.metricsPort)) yield* Metrics.trackLag(probe, names.reportsTopic, names.archiverGroup)
+        yield* runArchiver({ names, maxRecordsPerFile: o.maxRecords, idleExit: o.idleExit, counters }).pipe(
+          Effect.updateService(ObjectStore, Metrics.observeStore(probe)),
+          Effect.provide(storeLayer(root)),
+          Effect.updateService(MessageLog, Metrics.observeLog(probe)),
+          Effect.ensuring(
+            Effect.flatMap(snapshot(counters), (c) =>
+              Effect.logInfo(`archiver: stopped after ${c.recordsIn} reports: ${c.archived} archived in ${c.files} files, ${c.skipped} already stored, ${c.rejected} bad`)
+            )
           )
         )
-      )
-    }).pipe(Effect.provide(KafkaLog.layer))
+      }).pipe(Effect.scoped, Effect.provide(KafkaLog.layer))
+    }).pipe(Effect.scoped)
 ).pipe(Command.withDescription("Long-running archiver on Kafka: reports → Parquet under date/hour partitions on S3 (or a folder), exactly once"))

@@ -1,5 +1,5 @@
 import { HelpDoc, Options, ValidationError } from "@effect/cli"
-import { Config, Duration, Effect, Either, Option } from "effect"
+import { Config, ConfigError, Duration, Effect, Either, Option } from "effect"
 import { DefaultThreshold } from "../domain/AlertRule.js"
 
 /** Validate a parsed option value: Right keeps it, Left is the message shown to the user. */
@@ -101,6 +101,29 @@ export const idleExit = Options.text("idle-exit").pipe(
     Option.match(o, {
       onNone: () => Either.right(Option.none<Duration.Duration>()),
       onSome: (s) => Either.map(Either.mapLeft(parseDuration(s), (e) => `--idle-exit: ${e}`), Option.some)
+    })
+  )
+)
+
+// An empty METRICS_PORT is unset, as in a compose file's `METRICS_PORT: ""`.
+const metricsPortEnv = Config.string("METRICS_PORT").pipe(
+  Config.mapOrFail((s) =>
+    s.trim() === ""
+      ? Either.left(ConfigError.MissingData([], "METRICS_PORT is empty"))
+      : /^\d+$/.test(s.trim())
+        ? Either.right(Number(s.trim()))
+        : Either.left(ConfigError.InvalidData([], `METRICS_PORT: expected a port number, got ${JSON.stringify(s)}`))
+  )
+)
+
+export const metricsPort = Options.integer("metrics-port").pipe(
+  Options.withFallbackConfig(metricsPortEnv),
+  Options.optional,
+  Options.withDescription("Serve /metrics (Prometheus), /healthz and /readyz on this port, on METRICS_HOST (default 127.0.0.1); off when unset (env METRICS_PORT)"),
+  validate((o: Option.Option<number>) =>
+    Option.match(o, {
+      onNone: () => Either.right(o),
+      onSome: (p) => (Number.isInteger(p) && p >= 0 && p <= 65535 ? Either.right(o) : Either.left(`--metrics-port: expected a port in [0, 65535], got ${p}`))
     })
   )
 )

@@ -1,9 +1,9 @@
 import { HeadObjectCommand, ListMultipartUploadsCommand, S3Client } from "@aws-sdk/client-s3"
 import { describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Context, Duration, Effect, Fiber, Layer, Logger, LogLevel, Option, Stream } from "effect"
-import * as net from "node:net"
 import * as S3ObjectStore from "../../src/adapters/S3ObjectStore.js"
 import { ObjectStore, StoreError } from "../../src/ports/ObjectStore.js"
+import { outageRelay } from "../support/Faults.js"
 import { infra, s3Env, skipReason } from "../support/Infra.js"
 import { bytesOf, byteOrder, expectSameBytes, listKeys, objectStoreContract } from "./ObjectStoreContract.js"
 
@@ -34,37 +34,7 @@ const selfCleaning = <E>(store: Layer.Layer<ObjectStore, E>) =>
 const buildStore = <E>(layer: Layer.Layer<ObjectStore, E>) => Effect.map(Layer.build(layer), Context.get(ObjectStore))
 
 /** A TCP relay in front of the S3 server that can be taken down and brought back on the same port: an outage. */
-const relay = (target: URL) =>
-  Effect.acquireRelease(
-    Effect.promise(
-      () =>
-        new Promise<{ readonly port: number; readonly down: () => Promise<void>; readonly up: () => Promise<void> }>((resolve) => {
-          const sockets = new Set<net.Socket>()
-          const server = net.createServer((client) => {
-            const upstream = net.connect(Number(target.port), target.hostname)
-            const drop = () => {
-              client.destroy()
-              upstream.destroy()
-              sockets.delete(client)
-              sockets.delete(upstream)
-            }
-            sockets.add(client)
-            sockets.add(upstream)
-            client.on("error", drop).on("close", drop)
-            upstream.on("error", drop).on("close", drop)
-            client.pipe(upstream).pipe(client)
-          })
-          const listen = (port: number) => new Promise<number>((ok) => server.listen(port, "127.0.0.1", () => ok((server.address() as net.AddressInfo).port)))
-          const down = () =>
-            new Promise<void>((ok) => {
-              server.close(() => ok())
-              sockets.forEach((s) => s.destroy())
-            })
-          void listen(0).then((port) => resolve({ port, down, up: () => listen(port).then(() => undefined) }))
-        })
-    ),
-    (r) => Effect.promise(() => r.down().catch(() => undefined))
-  )
+const relay = (target: URL) => Effect.acquireRelease(Effect.promise(() => outageRelay(target)), (r) => Effect.promise(() => r.close()))
 
 const withEndpoint = (url: string) =>
   Effect.withConfigProvider(ConfigProvider.fromMap(new Map([...Object.entries(process.env).flatMap(([k, v]) => (v === undefined ? [] : [[k, v] as const])), ["S3_ENDPOINT", url]])))
@@ -165,7 +135,7 @@ if (skip !== undefined) {
         )
         const store = yield* buildStore(
           S3ObjectStore.layer(rootOf("outage"), { retryBase: "50 millis", retryCap: "400 millis", retryFor: "30 seconds", multipartThreshold: 5 * 1024 * 1024 })
-        ).pipe(withEndpoint(`http://127.0.0.1:${r.port}`))
+        ).pipe(withEndpoint(r.url))
         yield* store.put("before", bytesOf(10))
         yield* Effect.promise(r.down)
         const data = bytesOf(6 * 1024 * 1024, 5)
@@ -188,7 +158,7 @@ if (skip !== undefined) {
       Effect.gen(function* () {
         const r = yield* relay(new URL(endpoint))
         const store = yield* buildStore(S3ObjectStore.layer(rootOf("outage-long"), { retryBase: "50 millis", retryCap: "200 millis", retryFor: "1500 millis" })).pipe(
-          withEndpoint(`http://127.0.0.1:${r.port}`)
+          withEndpoint(r.url)
         )
         yield* Effect.promise(r.down)
         const [elapsed, error] = yield* store.get("anything").pipe(Effect.flip, Effect.timed, Logger.withMinimumLogLevel(LogLevel.None))
