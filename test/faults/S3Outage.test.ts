@@ -60,7 +60,9 @@ describe.skipIf(skip !== undefined)("fault: S3 outage", () => {
       // A put in flight when S3 went away may still land; after that nothing is stored, so nothing is committed.
       await sleep(3_000)
       const frozen = await committedOffsets(names.ARCHIVER_GROUP, names.REPORTS_TOPIC)
-      const filesAtFreeze = metricSum(await scrape(base), "peacestate_files_written_total")
+      // Backpressure: the blocked put holds the consumer, so reports pile up in Kafka (lag), not in memory.
+      const atFreeze = await scrape(base)
+      const filesAtFreeze = metricSum(atFreeze, "peacestate_files_written_total")
       const samples = await Array.from({ length: 4 }).reduce<Promise<ReadonlyArray<number>>>(
         (acc) => acc.then(async (seen) => [...seen, await sleep(3_000).then(() => committedOffsets(names.ARCHIVER_GROUP, names.REPORTS_TOPIC)).then(sumOf)]),
         Promise.resolve([])
@@ -69,6 +71,18 @@ describe.skipIf(skip !== undefined)("fault: S3 outage", () => {
       const during = await scrape(base)
       expect(metricSum(during, "peacestate_files_written_total")).toBe(filesAtFreeze)
       expect(metricSum(during, "peacestate_records_in_total")).toBeGreaterThan(0)
+      await sleep(Math.max(0, OutageMs - 2_000 - (Date.now() - downAt)))
+      const late = await scrape(base)
+      const rss = (m: ReadonlyMap<string, number>) => metricSum(m, "process_resident_memory_bytes")
+      const mb = (n: number) => Math.round(n / 1e6)
+      console.log(
+        `s3 outage: consumer lag ${metricSum(atFreeze, "peacestate_consumer_lag")} → ${metricSum(late, "peacestate_consumer_lag")}, ` +
+          `records in ${metricSum(atFreeze, "peacestate_records_in_total")} → ${metricSum(late, "peacestate_records_in_total")}, ` +
+          `RSS ${mb(rss(atFreeze))} → ${mb(rss(late))} MB`
+      )
+      expect(metricSum(late, "peacestate_consumer_lag")).toBeGreaterThan(metricSum(atFreeze, "peacestate_consumer_lag"))
+      expect(metricSum(late, "peacestate_records_in_total") - metricSum(atFreeze, "peacestate_records_in_total")).toBeLessThan(2_000)
+      expect(rss(late) - rss(atFreeze)).toBeLessThan(64e6)
       await sleep(Math.max(0, OutageMs - (Date.now() - downAt)))
       expect(archiver.exited()).toBe(false)
       expect(archiver.stderr()).toContain("object store request failed, retrying")
