@@ -10,7 +10,7 @@ import {
   S3Client,
   UploadPartCommand
 } from "@aws-sdk/client-s3"
-import { Array as Arr, Chunk, Config, type ConfigError, type Duration, Effect, Exit, Layer, Option, Schedule, ScheduleDecision, Stream } from "effect"
+import { Array as Arr, Chunk, Config, type ConfigError, type Duration, Effect, Exit, Layer, Option, Redacted, Schedule, ScheduleDecision, Stream } from "effect"
 import { type ObjectInfo, ObjectStore, StoreError } from "../ports/ObjectStore.js"
 
 /** Where an archive lives in S3: a bucket and a key prefix inside it ("" = the bucket root). */
@@ -101,6 +101,15 @@ export const make = (root: S3Root, tuning: Tuning = defaultTuning) =>
   Effect.gen(function* () {
     const region = yield* Config.string("S3_REGION").pipe(Config.withDefault("us-east-1"))
     const endpoint = (yield* Config.option(Config.string("S3_ENDPOINT"))).pipe(Option.filter((e) => e.trim() !== ""))
+    // Static credentials when configured (kept redacted: never in a log or an error); otherwise the SDK's standard
+    // chain (instance profile, web identity, SSO, ~/.aws, ...).
+    const staticCredentials = yield* Config.option(
+      Config.all({
+        accessKeyId: Config.redacted("AWS_ACCESS_KEY_ID"),
+        secretAccessKey: Config.redacted("AWS_SECRET_ACCESS_KEY"),
+        sessionToken: Config.option(Config.redacted("AWS_SESSION_TOKEN"))
+      })
+    )
     const client = yield* Effect.acquireRelease(
       Effect.sync(
         () =>
@@ -109,6 +118,16 @@ export const make = (root: S3Root, tuning: Tuning = defaultTuning) =>
             // Our Schedule does the retrying, with logging and a bound we choose.
             maxAttempts: 1,
             requestHandler: { connectionTimeout: 5_000, socketTimeout: 60_000 },
+            ...Option.match(staticCredentials, {
+              onNone: () => ({}),
+              onSome: (c) => ({
+                credentials: {
+                  accessKeyId: Redacted.value(c.accessKeyId),
+                  secretAccessKey: Redacted.value(c.secretAccessKey),
+                  ...Option.match(c.sessionToken, { onNone: () => ({}), onSome: (t) => ({ sessionToken: Redacted.value(t) }) })
+                }
+              })
+            }),
             ...Option.match(endpoint, { onNone: () => ({}), onSome: (url) => ({ endpoint: url, forcePathStyle: true }) })
           })
       ),
