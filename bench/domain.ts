@@ -38,7 +38,7 @@ const decBase: number[] = []
 for (let r = 0; r < rounds; r++) {
   simBase.push(time(1, () => { for (const x of prebuilt) sink += JSON.stringify(x).length }))
   simRawLoop.push(time(1, () => { for (let i = 0; i < n; i++) sink += encodeReport(generate(i)).length }))
-  simOurs.push(time(1, () => Effect.runSync(Stream.runForEachChunk(reportLines({ ...settings, count: n }), (c) => Effect.sync(() => { sink += Chunk.join(c, "\n").length })))))
+  simOurs.push(time(1, () => Effect.runSync(Stream.runForEachChunk(reportLines({ ...settings, count: n }), (c) => Effect.sync(() => { sink += Chunk.reduce(c, 0, (n, l) => n + l.length) })))))
   decBase.push(time(1, () => { for (const l of lines) sink += JSON.parse(l) ? 1 : 0 }))
   decOurs.push(time(1, () => { for (const l of lines) sink += decodeReport(l)._tag === "Right" ? 1 : 0 }))
 }
