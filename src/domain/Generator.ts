@@ -57,7 +57,9 @@ const TenseWords = [
 export const NamePoolSize = FirstNames.length * LastNames.length
 
 const NamePool: ReadonlyArray<string> = LastNames.flatMap((last) => FirstNames.map((first) => `${first} ${last}`))
-const nameAt = (index: number): string => NamePool[index % NamePool.length] ?? ""
+// Draws are skewed toward small indices (some people are seen far more often than others): a fixed permutation
+// of the pool (977 is prime, coprime with its size) spreads those frequent people over every first and last name.
+const nameAt = (index: number): string => NamePool[(index * 977) % NamePool.length] ?? ""
 
 // Index lists [0..n-1] for the small counts of citizens and words: mapping over them is much faster
 // than Array.from({ length }, f).
