@@ -8,6 +8,7 @@ import { MessageLog } from "../ports/MessageLog.js"
 import { makeCounters, snapshot } from "../util/Counters.js"
 import * as HealthServer from "../util/HealthServer.js"
 import * as Metrics from "../util/Metrics.js"
+import { shutdownDeadline } from "../util/Shutdown.js"
 import * as Shared from "./Shared.js"
 
 const consoleAlerts = Options.boolean("console").pipe(Options.withDescription("Also print one readable line per alert on stderr"))
@@ -18,6 +19,7 @@ export const alertCommand = Command.make(
   (o) =>
     Effect.gen(function* () {
       const names = yield* NamesConfig
+      yield* shutdownDeadline("alerter")
       const counters = yield* makeCounters
       const probe = yield* Metrics.makeProbe("alerter", counters)
       // Up before Kafka is reached, so /healthz answers while the consumer connects.

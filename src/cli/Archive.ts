@@ -9,6 +9,7 @@ import { ObjectStore } from "../ports/ObjectStore.js"
 import { makeCounters, snapshot } from "../util/Counters.js"
 import * as HealthServer from "../util/HealthServer.js"
 import * as Metrics from "../util/Metrics.js"
+import { shutdownDeadline } from "../util/Shutdown.js"
 import * as Shared from "./Shared.js"
 
 const target = Options.text("target").pipe(
@@ -31,6 +32,7 @@ export const archiveCommand = Command.make(
   (o) =>
     Effect.gen(function* () {
       const names = yield* NamesConfig
+      yield* shutdownDeadline("archiver")
       const counters = yield* makeCounters
       const probe = yield* Metrics.makeProbe("archiver", counters)
       const root = parseRoot(yield* Option.match(o.target, { onNone: () => defaultTarget, onSome: Effect.succeed }))

@@ -20,6 +20,7 @@ import {
   killLeftovers,
   readS3Archive,
   removeS3Prefix,
+  runToEnd,
   sleep,
   startCli,
   sumOf,
@@ -102,6 +103,38 @@ describe.skipIf(skip !== undefined)("fault: S3 outage", () => {
       expect(files.flatMap((f) => f.reports.map((r) => r.report.reportId)).sort()).toStrictEqual([...expected].sort())
     } finally {
       if (realOutage && !(await portOpen(Number(endpoint.port)))) await infraCtl("s3-start")
+      await proxy.close()
+      await Promise.all([deleteTopics(names), removeS3Prefix(names.S3_PREFIX)])
+    }
+  }, 180_000)
+
+  it("SIGTERM while S3 is down: the archiver exits within 10 s without committing, and a restart completes the archive exactly once", async () => {
+    const names = uniqueNames("s3-outage-stop", 3)
+    const proxy = await outageRelay(new URL(s3Env().endpoint))
+    const count = 6_000
+    try {
+      await runToEnd("simulate", ["simulate", "--to", "kafka", "--seed", "29", "--count", String(count), "--drones", "20"], names, 60_000)
+      const first = startCli("archive-1", ["archive", "--metrics-port", "0", "--max-records-per-file", "500"], { ...names, S3_ENDPOINT: proxy.url })
+      const base = await metricsBase(first)
+      await eventually("the archiver to store some files", async () => (metricSum(await scrape(base), "peacestate_files_written_total") >= 2 ? true : undefined), 60_000, 100)
+      await proxy.down()
+      await sleep(2_000)
+      const committed = sumOf(await committedOffsets(names.ARCHIVER_GROUP, names.REPORTS_TOPIC))
+      const stopAt = Date.now()
+      first.signal("SIGTERM")
+      const exit = await first.exitWithin(10_000)
+      const stopMs = Date.now() - stopAt
+      console.log(`s3 outage stop: exit ${exit.code} after ${stopMs} ms; committed ${committed} of ${count}`)
+      expect(exit.code).toBe(1)
+      expect(first.stderr()).toContain("could not flush and commit within")
+      expect(sumOf(await committedOffsets(names.ARCHIVER_GROUP, names.REPORTS_TOPIC))).toBe(committed)
+
+      await proxy.up()
+      const second = startCli("archive-2", ["archive", "--idle-exit", "5s", "--max-records-per-file", "500"], { ...names, S3_ENDPOINT: proxy.url })
+      await cleanExit(second, 90_000)
+      const ends = await endOffsets(names.REPORTS_TOPIC)
+      expect(checkExactlyOnce(names.REPORTS_TOPIC, await readS3Archive(names.S3_PREFIX), ends)).toMatchObject(exactlyOnce(count))
+    } finally {
       await proxy.close()
       await Promise.all([deleteTopics(names), removeS3Prefix(names.S3_PREFIX)])
     }

@@ -1,0 +1,36 @@
+import { Config, Duration, Effect } from "effect"
+
+const DefaultDeadline = Duration.seconds(9)
+
+/**
+ * A bound on the graceful stop of a long-running component. On SIGTERM/SIGINT the runtime interrupts the
+ * component, which flushes, commits and leaves its group; when that cannot finish in time (the object store
+ * or the broker unreachable: their retries last minutes), the process exits 1 at the deadline
+ * (`SHUTDOWN_TIMEOUT`, default 9 s). That is a SIGKILL as far as the data goes, which the archive survives by
+ * design: what was not committed is read again, and the archiver resumes from what the store holds.
+ */
+export const shutdownDeadline = (component: string) =>
+  Effect.gen(function* () {
+    const deadline = yield* Config.withDefault(Config.duration("SHUTDOWN_TIMEOUT"), DefaultDeadline)
+    const ms = Duration.toMillis(deadline)
+    const onSignal = (signal: NodeJS.Signals) => {
+      // unref: a stop that finishes in time ends the process as usual.
+      setTimeout(() => {
+        process.stderr.write(
+          `peacestate: ${component} could not flush and commit within ${Duration.format(deadline)} of ${signal}; exiting: what it had not committed will be read again\n`
+        )
+        process.exit(1)
+      }, ms).unref()
+    }
+    yield* Effect.acquireRelease(
+      Effect.sync(() => {
+        process.once("SIGTERM", onSignal)
+        process.once("SIGINT", onSignal)
+      }),
+      () =>
+        Effect.sync(() => {
+          process.off("SIGTERM", onSignal)
+          process.off("SIGINT", onSignal)
+        })
+    )
+  })
