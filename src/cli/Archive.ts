@@ -1,15 +1,12 @@
 import { Command, Options } from "@effect/cli"
 import { Config, Effect, Option } from "effect"
 import { parseRoot, rootToString, storeLayer } from "../adapters/ArchiveRoot.js"
-import * as KafkaLog from "../adapters/KafkaLog.js"
 import { runArchiver } from "../archiver/Archiver.js"
 import { NamesConfig } from "../config/Names.js"
-import { MessageLog } from "../ports/MessageLog.js"
 import { ObjectStore } from "../ports/ObjectStore.js"
-import { makeCounters, snapshot } from "../util/Counters.js"
-import * as HealthServer from "../util/HealthServer.js"
+import { snapshot } from "../util/Counters.js"
 import * as Metrics from "../util/Metrics.js"
-import { shutdownDeadline } from "../util/Shutdown.js"
+import { runConsumer } from "./Component.js"
 import * as Shared from "./Shared.js"
 
 const target = Options.text("target").pipe(
@@ -32,25 +29,20 @@ export const archiveCommand = Command.make(
   (o) =>
     Effect.gen(function* () {
       const names = yield* NamesConfig
-      yield* shutdownDeadline("archiver")
-      const counters = yield* makeCounters
-      const probe = yield* Metrics.makeProbe("archiver", counters)
       const root = parseRoot(yield* Option.match(o.target, { onNone: () => defaultTarget, onSome: Effect.succeed }))
-      // Up before Kafka and the store are reached, so /healthz answers while they connect.
-      yield* HealthServer.serve(o.metricsPort, probe)
-      yield* Effect.gen(function* () {
-        yield* Effect.logInfo(`archiver: ${names.reportsTopic} → ${rootToString(root)} (group ${names.archiverGroup})`)
-        if (Option.isSome(o.metricsPort)) yield* Metrics.trackLag(probe, names.reportsTopic, names.archiverGroup)
-        yield* runArchiver({ names, maxRecordsPerFile: o.maxRecords, idleExit: o.idleExit, counters }).pipe(
-          Effect.updateService(ObjectStore, Metrics.observeStore(probe)),
-          Effect.provide(storeLayer(root)),
-          Effect.updateService(MessageLog, Metrics.observeLog(probe)),
-          Effect.ensuring(
-            Effect.flatMap(snapshot(counters), (c) =>
-              Effect.logInfo(`archiver: stopped after ${c.recordsIn} reports: ${c.archived} archived in ${c.files} files, ${c.skipped} already stored, ${c.rejected} bad`)
+      yield* runConsumer({ component: "archiver", topic: names.reportsTopic, group: names.archiverGroup, metricsPort: o.metricsPort }, (counters, probe) =>
+        Effect.zipRight(
+          Effect.logInfo(`archiver: ${names.reportsTopic} → ${rootToString(root)} (group ${names.archiverGroup})`),
+          runArchiver({ names, maxRecordsPerFile: o.maxRecords, idleExit: o.idleExit, counters }).pipe(
+            Effect.updateService(ObjectStore, Metrics.observeStore(probe)),
+            Effect.provide(storeLayer(root)),
+            Effect.ensuring(
+              Effect.flatMap(snapshot(counters), (c) =>
+                Effect.logInfo(`archiver: stopped after ${c.recordsIn} reports: ${c.archived} archived in ${c.files} files, ${c.skipped} already stored, ${c.rejected} bad`)
+              )
             )
           )
         )
-      }).pipe(Effect.scoped, Effect.provide(KafkaLog.layer))
-    }).pipe(Effect.scoped)
+      )
+    })
 ).pipe(Command.withDescription("Long-running archiver on Kafka: reports → Parquet under date/hour partitions on S3 (or a folder), exactly once"))
