@@ -3,6 +3,7 @@ import type { Alert } from "../domain/Alert.js"
 import { encodeAlert } from "../domain/Codec.js"
 import { AlertSink } from "../ports/AlertSink.js"
 import { MessageLog } from "../ports/MessageLog.js"
+import { printable, stderrLine } from "../util/Stderr.js"
 
 /** Alerts to the alerts topic, keyed by droneId. */
 export const streamSink = (topic: string): Layer.Layer<AlertSink, never, MessageLog> =>
@@ -18,14 +19,14 @@ export const streamSink = (topic: string): Layer.Layer<AlertSink, never, Message
 
 /** One readable line per alert. */
 export const formatAlert = (a: Alert): string =>
-  `ALERT ${a.timestamp} ${a.droneId} ${a.citizen} peacescore=${a.peacescore} at ${a.location.latitude},${a.location.longitude} (${a.alertId})`
+  `ALERT ${printable(a.timestamp)} ${printable(a.droneId)} ${printable(a.citizen)} peacescore=${a.peacescore} at ${a.location.latitude},${a.location.longitude} (${a.alertId})`
 
-/** Alerts as readable lines on stderr (stdout stays for machine output). */
+/** Alerts as lines on stderr (stdout stays for machine output): readable on a terminal, JSON lines otherwise. */
 export const consoleSink: Layer.Layer<AlertSink> = Layer.succeed(
   AlertSink,
   AlertSink.of({
     publish: (alerts) =>
-      alerts.length === 0 ? Effect.void : Effect.sync(() => void process.stderr.write(alerts.map(formatAlert).join("\n") + "\n"))
+      alerts.length === 0 ? Effect.void : Effect.sync(() => void process.stderr.write(alerts.map((a) => stderrLine("INFO", formatAlert(a))).join("")))
   })
 )
 

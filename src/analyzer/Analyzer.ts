@@ -1,6 +1,7 @@
 import { Worker } from "@effect/platform"
 import { NodeWorker } from "@effect/platform-node"
-import { Array as Arr, Chunk, Config, Effect, Option, Ref, Stream } from "effect"
+import { Array as Arr, Chunk, Config, Effect, Option, Order, Ref, Stream } from "effect"
+import { createHash } from "node:crypto"
 import * as os from "node:os"
 import * as WT from "node:worker_threads"
 import { ReportsPrefix } from "../archiver/Layout.js"
@@ -8,6 +9,7 @@ import { combine, empty, type Stats } from "../domain/Stats.js"
 import { ObjectStore, type ObjectInfo } from "../ports/ObjectStore.js"
 import { fmt, rate, withProgress } from "../util/Progress.js"
 import { foldFiles } from "./FoldFiles.js"
+import type { Split } from "./Partial.js"
 import { AnalyzeError, FoldFiles } from "./Protocol.js"
 
 export interface AnalyzeOptions {
@@ -18,7 +20,7 @@ export interface AnalyzeOptions {
   readonly workers: number
   /** Fold only files of shard `index` of `count` (deterministic by key). */
   readonly shard: Option.Option<{ readonly index: number; readonly count: number }>
-  /** Only hours in [from, until) (epoch millis), pruned by the date/hour folders. */
+  /** Only reports with a timestamp in [from, until) (epoch millis): date/hour folders are pruned, then rows filtered. */
   readonly from: Option.Option<number>
   readonly until: Option.Option<number>
   readonly progress: boolean
@@ -52,7 +54,7 @@ const prefixesFor = (from: Option.Option<number>, until: Option.Option<number>):
     }
   })
 
-/** The archive files an analysis reads: Parquet files under reports/, pruned by hour, then sharded. */
+/** The archive files an analysis reads: Parquet files under reports/ in the interval's hours (before sharding), and those of the shard. */
 export const selectFiles = (options: Pick<AnalyzeOptions, "shard" | "from" | "until">) =>
   Effect.gen(function* () {
     const store = yield* ObjectStore
@@ -67,8 +69,18 @@ export const selectFiles = (options: Pick<AnalyzeOptions, "shard" | "from" | "un
           Option.getOrElse(Option.map(options.until, (u) => h < u), () => true)
       })
     const inShard = (key: string) => Option.match(options.shard, { onNone: () => true, onSome: (s) => hash(key) % s.count === s.index })
-    return Arr.filter(Chunk.toReadonlyArray(listed), (o: ObjectInfo) => o.key.endsWith(".parquet") && inRange(o.key) && inShard(o.key))
+    const all = Arr.sort(
+      Arr.filter(Chunk.toReadonlyArray(listed), (o: ObjectInfo) => o.key.endsWith(".parquet") && inRange(o.key)),
+      Order.mapInput(Order.string, (o: ObjectInfo) => o.key)
+    )
+    return { all, selected: Arr.filter(all, (o) => inShard(o.key)) }
   })
+
+/** The identity of a file list: a hash of its keys and sizes, equal wherever the same archive is listed. */
+export const filesHash = (files: ReadonlyArray<ObjectInfo>): string =>
+  createHash("sha256")
+    .update(files.map((f) => `${f.key}\t${f.size}\n`).join(""))
+    .digest("hex")
 
 // Spread files over requests so that every worker gets several (load balance) of about equal bytes.
 const groupFiles = (files: ReadonlyArray<ObjectInfo>, workers: number): ReadonlyArray<ReadonlyArray<string>> => {
@@ -103,14 +115,16 @@ const minBytesPerWorker = Effect.orElseSucceed(Config.withDefault(Config.integer
 /** Run the analysis: list, fold every file in a pool of worker threads, combine. */
 export const analyze = (options: AnalyzeOptions) =>
   Effect.gen(function* () {
-    const files = yield* selectFiles(options)
+    const listing = yield* selectFiles(options)
+    const files = listing.selected
+    const window = { from: Option.getOrElse(options.from, () => -Infinity), until: Option.getOrElse(options.until, () => Infinity) }
     const workers = workersFor(Arr.reduce(files, 0, (n, f) => n + f.size), options.workers, yield* minBytesPerWorker)
     const groups = groupFiles(files, Math.max(1, workers))
     const done = yield* Ref.make({ files: 0, rows: 0 })
     const total = files.length
     const record = (keys: number, s: Stats) => Effect.as(Ref.update(done, (d) => ({ files: d.files + keys, rows: d.rows + s.reports })), s)
 
-    const inThread = Effect.forEach(groups, (keys) => Effect.flatMap(foldFiles(keys, options.threshold), (s) => record(keys.length, s)))
+    const inThread = Effect.forEach(groups, (keys) => Effect.flatMap(foldFiles(keys, options.threshold, window), (s) => record(keys.length, s)))
 
     const pooled = Effect.scoped(
       Effect.gen(function* () {
@@ -121,7 +135,7 @@ export const analyze = (options: AnalyzeOptions) =>
         return yield* Effect.forEach(
           groups,
           (keys) =>
-            pool.executeEffect(new FoldFiles({ root: options.root, keys, threshold: options.threshold })).pipe(
+            pool.executeEffect(new FoldFiles({ root: options.root, keys, threshold: options.threshold, from: Option.getOrUndefined(options.from), until: Option.getOrUndefined(options.until) })).pipe(
               Effect.catchTags({
                 WorkerError: (e) => Effect.fail(new AnalyzeError({ key: keys[0] ?? options.root, reason: `worker failed: ${e.message}` })),
                 ParseError: (e) => Effect.fail(new AnalyzeError({ key: keys[0] ?? options.root, reason: `bad worker answer: ${e.message}` }))
@@ -140,5 +154,13 @@ export const analyze = (options: AnalyzeOptions) =>
       { enabled: options.progress, quietEvery: "10 seconds" }
     )
     yield* Effect.logDebug(`analyzed ${total} files in ${Date.now() - started} ms with ${workers === 0 ? "this thread" : `${workers} worker threads`}`)
-    return { stats: Arr.reduce(parts, empty(options.threshold), combine), files: total }
+    const split: Split = {
+      source: options.root,
+      ...Option.match(options.from, { onNone: () => ({}), onSome: (ms) => ({ from: new Date(ms).toISOString() }) }),
+      ...Option.match(options.until, { onNone: () => ({}), onSome: (ms) => ({ until: new Date(ms).toISOString() }) }),
+      threshold: options.threshold,
+      files: listing.all.length,
+      filesHash: filesHash(listing.all)
+    }
+    return { stats: Arr.reduce(parts, empty(options.threshold), combine), files: total, split }
   })

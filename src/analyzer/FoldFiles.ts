@@ -2,11 +2,11 @@ import { Effect, Either, Option } from "effect"
 import { readReportColumnsEither } from "../archive/ReportColumns.js"
 import { combine, empty, type Stats } from "../domain/Stats.js"
 import { ObjectStore } from "../ports/ObjectStore.js"
-import { foldColumns } from "./FoldColumns.js"
+import { foldColumns, Unbounded, type Window } from "./FoldColumns.js"
 import { AnalyzeError } from "./Protocol.js"
 
 /** Read one archive file and fold it into Stats. */
-export const foldFile = (key: string, threshold: number) =>
+export const foldFile = (key: string, threshold: number, window: Window = Unbounded) =>
   Effect.gen(function* () {
     const store = yield* ObjectStore
     const bytes = yield* Effect.mapError(store.get(key), (e) => new AnalyzeError({ key, reason: e.message }))
@@ -15,9 +15,9 @@ export const foldFile = (key: string, threshold: number) =>
       onSome: Effect.succeed
     })
     const columns = yield* Either.mapLeft(readReportColumnsEither(data), (e) => new AnalyzeError({ key, reason: e.message }))
-    return foldColumns(columns, threshold)
+    return foldColumns(columns, threshold, window)
   }).pipe(Effect.withSpan("Analyzer.foldFile", { attributes: { key } }))
 
 /** Fold several files one after the other (inside one worker). */
-export const foldFiles = (keys: ReadonlyArray<string>, threshold: number) =>
-  Effect.reduce(keys, empty(threshold), (acc: Stats, key) => Effect.map(foldFile(key, threshold), (s) => combine(acc, s)))
+export const foldFiles = (keys: ReadonlyArray<string>, threshold: number, window: Window = Unbounded) =>
+  Effect.reduce(keys, empty(threshold), (acc: Stats, key) => Effect.map(foldFile(key, threshold, window), (s) => combine(acc, s)))

@@ -10,6 +10,7 @@ export const StatsSchema = Schema.Struct({
   weekendReports: Schema.Number,
   weekendAlerts: Schema.Number,
   alertsByHour: Schema.Array(Schema.Number),
+  reportsByHour: Schema.Array(Schema.Number),
   alertWords: Schema.Record({ key: Schema.String, value: Schema.Number }),
   cells: Schema.Record({ key: Schema.String, value: Schema.Number }),
   offenders: Schema.Record({ key: Schema.String, value: Schema.Number })
@@ -32,7 +33,10 @@ export class FoldFiles extends Schema.TaggedRequest<FoldFiles>()("FoldFiles", {
   payload: {
     root: Schema.String,
     keys: Schema.Array(Schema.String),
-    threshold: Schema.Number
+    threshold: Schema.Number,
+    /** Only rows with a timestamp in [from, until) (epoch millis), when set. */
+    from: Schema.optional(Schema.Number),
+    until: Schema.optional(Schema.Number)
   }
 }) {}
 

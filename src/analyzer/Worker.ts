@@ -19,7 +19,7 @@ const storeFor = (root: string) => {
 // The analyzer's worker thread: folds the files it is sent and answers with partial Stats.
 const Runner = WorkerRunner.layerSerialized(WorkerRequest, {
   FoldFiles: (req) =>
-    foldFiles(req.keys, req.threshold).pipe(
+    foldFiles(req.keys, req.threshold, { from: req.from ?? -Infinity, until: req.until ?? Infinity }).pipe(
       Effect.provide(storeFor(req.root)),
       Effect.catchTags({
         ConfigError: (e: { readonly message: string }) => Effect.fail(new AnalyzeError({ key: req.root, reason: e.message })),

@@ -1,71 +1,138 @@
 import { Args, Command, Options } from "@effect/cli"
 import { FileSystem } from "@effect/platform"
-import { Effect, Either, Option, Schema } from "effect"
-import { parseRoot, rootToString, storeLayer } from "../adapters/ArchiveRoot.js"
+import { Data, Effect, Either, Option, ParseResult, Schema, Stream } from "effect"
+import { resolve } from "node:path"
+import { ArchiveRoot, parseRoot, rootToString, storeLayer } from "../adapters/ArchiveRoot.js"
 import { analyze, defaultWorkers } from "../analyzer/Analyzer.js"
-import { StatsSchema } from "../analyzer/Protocol.js"
+import { checkShards, PartialStateJson, statsOf } from "../analyzer/Partial.js"
+import { ReportsPrefix } from "../archiver/Layout.js"
+import { ObjectStore } from "../ports/ObjectStore.js"
 import { combineAll, toAnalysis } from "../domain/Stats.js"
 import { printLine } from "../util/Stdout.js"
 import { renderAnalysis } from "./Render.js"
 import * as Shared from "./Shared.js"
 
 const source = Options.text("source").pipe(
+  Options.withPseudoName("ROOT"),
   Options.withDefault("./data"),
-  Options.withDescription("Archive root: a local folder or s3://bucket/prefix")
+  Options.withDescription("Archive root (the folder or prefix that holds reports/): a local folder or s3://bucket/prefix. Default: ./data.")
 )
+
+/** A command-line mistake or an input that cannot be analyzed, shown as one line. */
+export class AnalyzeCliError extends Data.TaggedError("AnalyzeCliError")<{ readonly message: string }> {}
 
 const instant = (name: string, description: string) =>
   Options.text(name).pipe(
+    Options.withPseudoName("ISO"),
     Options.optional,
     Options.withDescription(description),
     Shared.validate((o: Option.Option<string>) =>
       Option.match(o, {
         onNone: () => Either.right(Option.none<number>()),
-        onSome: (s) => {
-          const ms = Date.parse(s)
-          return Number.isFinite(ms) ? Either.right(Option.some(ms)) : Either.left(`--${name}: expected an ISO-8601 instant, got ${JSON.stringify(s)}`)
-        }
+        onSome: (s) => Either.map(Shared.parseInstant(`--${name}`, s), Option.some)
       })
     )
   )
 
+/** `i/n` with 0 <= i < n. */
+export const parseShard = (flag: string, s: string): Either.Either<{ readonly index: number; readonly count: number }, string> =>
+  Option.match(Option.fromNullable(/^(\d+)\/(\d+)$/.exec(s.trim())), {
+    onNone: () => Either.left(`${flag}: expected i/n with 0 <= i < n (e.g. 0/4), got ${JSON.stringify(s)}`),
+    onSome: (m) => {
+      const index = Number(m[1])
+      const count = Number(m[2])
+      return count >= 1 && count <= 100_000 && index < count
+        ? Either.right({ index, count })
+        : Either.left(`${flag}: expected i/n with 0 <= i < n <= 100000 (e.g. 0/4), got ${JSON.stringify(s)}`)
+    }
+  })
+
 const shard = Options.text("shard").pipe(
+  Options.withPseudoName("i/n"),
   Options.optional,
-  Options.withDescription("Fold only shard i of n (e.g. 0/4) and print its partial state as JSON, for `analyze merge`"),
+  Options.withDescription("Fold only shard i of n (e.g. 0/4) and print its partial state as JSON, for `analyze merge`. Default: the whole archive."),
   Shared.validate((o: Option.Option<string>) =>
     Option.match(o, {
       onNone: () => Either.right(Option.none<{ index: number; count: number }>()),
-      onSome: (s) => {
-        const m = /^(\d+)\/(\d+)$/.exec(s)
-        const index = Number(m?.[1])
-        const count = Number(m?.[2])
-        return m !== undefined && !!m && count >= 1 && index < count
-          ? Either.right(Option.some({ index, count }))
-          : Either.left(`--shard: expected i/n with 0 <= i < n (e.g. 0/4), got ${JSON.stringify(s)}`)
-      }
+      onSome: (s) => Either.map(parseShard("--shard", s), Option.some)
     })
   )
 )
 
-const StatsJson = Schema.parseJson(StatsSchema)
+const allowPartial = Options.boolean("allow-partial").pipe(
+  Options.withDescription("Merge an incomplete set of shards on purpose; the answer then says which shards it lacks.")
+)
+
+/** Read one partial state file; one line naming the file when it is not one. */
+const readState = (file: string) =>
+  Effect.gen(function* () {
+    const fs = yield* FileSystem.FileSystem
+    const text = yield* Effect.mapError(fs.readFileString(file), (e) => new AnalyzeCliError({ message: `${file}: cannot read: ${e.message}` }))
+    const state = yield* Effect.mapError(
+      Schema.decodeUnknown(PartialStateJson)(text),
+      (e) =>
+        new AnalyzeCliError({
+          message: `${file}: not a partial state of \`peacestate analyze --shard i/n\` (${ParseResult.ArrayFormatter.formatErrorSync(e)
+            .slice(0, 1)
+            .map((i) => `${i.path.length > 0 ? i.path.join(".") + (i.message.startsWith("is ") ? " " : ": ") : ""}${i.message}`)
+            .join("")
+            .replace(/\s+/g, " ")})`
+        })
+    )
+    return { name: file, state }
+  })
 
 const merge = Command.make(
   "merge",
-  { states: Args.file({ name: "state", exists: "yes" }).pipe(Args.atLeast(1), Args.withDescription("Partial states written by `analyze --shard i/n`")), json: Shared.json },
+  {
+    states: Args.file({ name: "state", exists: "yes" }).pipe(Args.atLeast(1), Args.withDescription("Partial states written by `analyze --shard i/n`, one per shard")),
+    allowPartial,
+    json: Shared.json
+  },
   (o) =>
     Effect.gen(function* () {
-      const fs = yield* FileSystem.FileSystem
-      const states = yield* Effect.forEach(o.states, (file) =>
-        Effect.flatMap(fs.readFileString(file), (text) =>
-          Effect.mapError(Schema.decodeUnknown(StatsJson)(text), (e) => new Error(`${file}: not a partial state of peacestate analyze --shard: ${e.message}`))
-        )
+      const states = yield* Effect.forEach(o.states, readState)
+      const coverage = yield* Either.mapLeft(checkShards(states, o.allowPartial), (message) => new AnalyzeCliError({ message }))
+      const analysis = toAnalysis(combineAll(coverage.split.threshold, statsOf(states)))
+      const partial = coverage.missing.length > 0 ? Option.some({ shards: coverage.present, of: coverage.count, missing: coverage.missing }) : Option.none()
+      yield* Option.match(partial, {
+        onNone: () => Effect.void,
+        onSome: (p) => Effect.logWarning(`analyze merge: PARTIAL answer: shards ${p.missing.map((i) => `${i}/${p.of}`).join(", ")} are missing`)
+      })
+      yield* printLine(
+        o.json
+          ? JSON.stringify(Option.match(partial, { onNone: () => analysis, onSome: (p) => ({ ...analysis, partial: p }) }))
+          : Option.match(partial, {
+              onNone: () => renderAnalysis(analysis),
+              onSome: (p) => `PARTIAL: only shards ${p.shards.map((i) => `${i}/${p.of}`).join(", ")} of ${p.of}; missing ${p.missing.map((i) => `${i}/${p.of}`).join(", ")}\n\n${renderAnalysis(analysis)}`
+            })
       )
-      const thresholds = new Set(states.map((s) => s.threshold))
-      if (thresholds.size > 1) return yield* Effect.fail(new Error(`the states were computed with different thresholds: ${[...thresholds].join(", ")}`))
-      const analysis = toAnalysis(combineAll(states[0]?.threshold ?? 20, states))
-      yield* printLine(o.json ? JSON.stringify(analysis) : renderAnalysis(analysis))
     })
-).pipe(Command.withDescription("Combine the partial states of several shards into the answers"))
+).pipe(Command.withDescription("Combine the partial states of every shard of one split into the answers (refuses duplicates, mixtures and gaps)"))
+
+/** A root that is not an archive is an error, not a page of zeros. */
+const checkArchive = (root: ArchiveRoot) =>
+  Effect.gen(function* () {
+    const fs = yield* FileSystem.FileSystem
+    const store = yield* ObjectStore
+    return yield* ArchiveRoot.$match(root, {
+      Local: ({ folder }) =>
+        Effect.gen(function* () {
+          if (!(yield* fs.exists(folder))) return yield* new AnalyzeCliError({ message: `--source: no archive at ${folder} (the folder does not exist)` })
+          if (!(yield* fs.exists(`${folder}/${ReportsPrefix}`))) {
+            const hint = /(^|\/)reports\/?$/.test(folder) ? `; the archive root is the folder that holds reports/, e.g. --source ${folder.replace(/\/?reports\/?$/, "") || "."}` : ""
+            return yield* new AnalyzeCliError({ message: `--source: ${folder} is not an archive (it has no ${ReportsPrefix} folder)${hint}` })
+          }
+        }),
+      S3: () =>
+        Effect.flatMap(Effect.orDie(Stream.runHead(store.list(ReportsPrefix))), (first) =>
+          Option.isNone(first) ? Effect.fail(new AnalyzeCliError({ message: `--source: ${rootToString(root)} is not an archive (nothing under ${ReportsPrefix})` })) : Effect.void
+        )
+    })
+  })
+
+const canonicalSource = (root: ArchiveRoot): string =>
+  ArchiveRoot.$match(root, { Local: ({ folder }) => resolve(folder), S3: () => rootToString(root) })
 
 export const analyzeCommand = Command.make(
   "analyze",
@@ -74,30 +141,42 @@ export const analyzeCommand = Command.make(
     json: Shared.json,
     workers: Shared.workers,
     threshold: Shared.threshold,
-    from: instant("from", "Only reports from this hour on (prunes date/hour folders)"),
-    until: instant("until", "Only reports before this instant (prunes date/hour folders)"),
+    from: instant("from", "Only reports with timestamp >= this instant (ISO-8601 with a zone, or a date = its UTC midnight). Default: the first."),
+    until: instant("until", "Only reports with timestamp < this instant: the interval is [from, until). Default: the last."),
     shard
   },
   (o) =>
     Effect.gen(function* () {
       const root = parseRoot(o.source)
-      const fs = yield* FileSystem.FileSystem
-      if (root._tag === "Local" && !(yield* fs.exists(root.folder))) {
-        return yield* Effect.fail(new Error(`--source: no archive at ${root.folder} (the folder does not exist)`))
+      const interval = Option.all([o.from, o.until])
+      if (Option.isSome(interval) && interval.value[0] >= interval.value[1]) {
+        return yield* new AnalyzeCliError({ message: `--from must be before --until (the interval is [from, until))` })
       }
-      const result = yield* analyze({
-        root: o.source,
-        threshold: o.threshold,
-        workers: Option.getOrElse(o.workers, defaultWorkers),
-        shard: o.shard,
-        from: o.from,
-        until: o.until,
-        progress: true
-      }).pipe(Effect.provide(storeLayer(root)))
-      if (result.files === 0) yield* Effect.logWarning(`analyze: no Parquet files under ${rootToString(root)}/reports/`)
-      if (Option.isSome(o.shard)) return yield* printLine(JSON.stringify(result.stats))
-      const analysis = toAnalysis(result.stats)
-      yield* printLine(o.json ? JSON.stringify(analysis) : renderAnalysis(analysis))
+      const run = Effect.gen(function* () {
+        yield* checkArchive(root)
+        return yield* analyze({
+          root: canonicalSource(root),
+          threshold: o.threshold,
+          workers: Option.getOrElse(o.workers, defaultWorkers),
+          shard: o.shard,
+          from: o.from,
+          until: o.until,
+          progress: true
+        })
+      })
+      const result = yield* Effect.provide(run, storeLayer(root))
+      if (result.files === 0) {
+        yield* Effect.logWarning(
+          `analyze: no Parquet file under ${rootToString(root)}/${ReportsPrefix}${Option.isSome(o.from) || Option.isSome(o.until) ? " in the interval" : ""}${Option.isSome(o.shard) ? " in this shard" : ""}: the answers are zeros`
+        )
+      }
+      yield* Option.match(o.shard, {
+        onSome: (s) => printLine(JSON.stringify({ peacestatePartial: 1, shard: s, split: result.split, files: result.files, stats: result.stats })),
+        onNone: () => {
+          const analysis = toAnalysis(result.stats)
+          return printLine(o.json ? JSON.stringify(analysis) : renderAnalysis(analysis))
+        }
+      })
     })
 ).pipe(
   Command.withDescription("Answer the officers' questions over every report of an archive (parallel, worker threads)"),

@@ -7,12 +7,13 @@ import { NamesConfig } from "../config/Names.js"
 import { runDemo } from "../pipeline/Demo.js"
 import { printLine } from "../util/Stdout.js"
 import { fmt } from "../util/Progress.js"
-import { renderAnalysis } from "./Render.js"
+import { plural, renderAnalysis } from "./Render.js"
 import * as Shared from "./Shared.js"
 
 const from = Options.file("from", { exists: "yes" }).pipe(
   Options.optional,
-  Options.withDescription("Publish the lines of this JSONL file instead of simulating (every non-blank line is one record)")
+  Options.withPseudoName("FILE.jsonl"),
+  Options.withDescription("Publish the lines of this JSONL file instead of simulating (every non-blank line is one record; a rejected one is named by its line number). Default: simulate.")
 )
 
 export const demo = Command.make(
@@ -49,7 +50,7 @@ export const demo = Command.make(
         ? printLine(JSON.stringify(summary))
         : printLine(
             [
-              `produced ${fmt(summary.produced)} · rejected ${fmt(summary.rejected)} · alerts ${fmt(summary.alerts)} · archived ${fmt(summary.archived)} in ${fmt(summary.files)} Parquet files under ${o.dataDir}`,
+              `produced ${plural(summary.produced, "record")} · rejected ${fmt(summary.rejected)} · ${plural(summary.alerts, "alert")} · archived ${plural(summary.archived, "report")} in ${plural(summary.files, "Parquet file")} under ${o.dataDir}`,
               "",
               renderAnalysis(summary.analysis)
             ].join("\n")

@@ -2,6 +2,8 @@ import { Command, ValidationError } from "@effect/cli"
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
 import { Cause, Effect, Layer } from "effect"
 import { LoggingLive } from "../util/Logging.js"
+import { writeStderr } from "../util/Stderr.js"
+import { commandPathOf, withTidyConsole } from "./HelpText.js"
 import { alertCommand } from "./Alert.js"
 import { analyzeCommand } from "./Analyze.js"
 import { archiveCommand } from "./Archive.js"
@@ -13,6 +15,8 @@ export const peacestate = Command.make("peacestate").pipe(
   Command.withSubcommands([simulate, demo, alertCommand, archiveCommand, analyzeCommand])
 )
 
+const CommandNames = ["simulate", "demo", "alert", "archive", "analyze", "merge"]
+
 const cli = Command.run(peacestate, { name: "peacestate", version: "0.1.0" })
 
 const messageOf = (error: unknown): string =>
@@ -20,22 +24,25 @@ const messageOf = (error: unknown): string =>
     ? error.message
     : String(error)
 
-// A failure ends with one readable line on stderr and exit code 1 (option errors are already shown by
-// @effect/cli with the usage); defects keep their full cause for debugging.
+// A failure ends with one line on stderr (readable on a terminal, a JSON line otherwise) and exit code 1;
+// option errors are already shown by @effect/cli with the usage; defects keep their full cause for debugging.
 const reportFailure = <A, R>(self: Effect.Effect<A, unknown, R>) =>
   Effect.tapErrorCause(self, (cause) =>
     Cause.isFailType(cause) && ValidationError.isValidationError(cause.error)
       ? Effect.void
       : Cause.isFailType(cause)
-        ? Effect.sync(() => void process.stderr.write(`peacestate: ${messageOf(cause.error)}\n`))
+        ? Effect.sync(() => writeStderr("ERROR", `peacestate: ${messageOf(cause.error)}`))
         : Cause.isInterruptedOnly(cause)
           ? Effect.void
-          : Effect.sync(() => void process.stderr.write(`peacestate: unexpected failure\n${Cause.pretty(cause)}\n`))
+          : Effect.sync(() => writeStderr("ERROR", `peacestate: unexpected failure\n${Cause.pretty(cause)}`))
   )
 
 /** Run the CLI; `prefix` names a subcommand for the per-component bin scripts. */
 export const main = (prefix: ReadonlyArray<string> = []): void =>
-  cli([...process.argv.slice(0, 2), ...prefix, ...process.argv.slice(2)]).pipe(
+  withTidyConsole(
+    cli([...process.argv.slice(0, 2), ...prefix, ...process.argv.slice(2)]),
+    commandPathOf([...prefix, ...process.argv.slice(2)], CommandNames)
+  ).pipe(
     reportFailure,
     Effect.provide(Layer.merge(NodeContext.layer, LoggingLive)),
     NodeRuntime.runMain({ disablePrettyLogger: true, disableErrorReporting: true })

@@ -1,5 +1,5 @@
 import { HelpDoc, Options, ValidationError } from "@effect/cli"
-import { Config, ConfigError, Duration, Effect, Either, Option } from "effect"
+import { Config, Duration, Effect, Either, Option } from "effect"
 import { DefaultThreshold } from "../domain/AlertRule.js"
 
 /** Validate a parsed option value: Right keeps it, Left is the message shown to the user. */
@@ -11,74 +11,131 @@ export const validate = <A, B>(f: (a: A) => Either.Either<B, string>) =>
     })
   )
 
+/** A description that says the default and the environment variable, so `--help` shows both. */
+export const describe = (text: string, more: { readonly fallback?: string; readonly env?: string } = {}): string =>
+  [text, ...(more.fallback === undefined ? [] : [`Default: ${more.fallback}.`]), ...(more.env === undefined ? [] : [`Env: ${more.env}.`])].join(" ")
+
 /** Default start of simulated time. */
 export const DefaultStart = "2026-11-02T00:00:00.000Z"
 
-const parseInstant = (s: string): Either.Either<number, string> => {
-  const ms = Date.parse(s)
-  return Number.isFinite(ms) && /Z$|[+-]\d{2}:?\d{2}$/.test(s)
+const DateOnly = /^\d{4}-\d{2}-\d{2}$/
+const WithZone = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i
+
+/** An ISO-8601 instant with a zone (`Z` or an offset), or a bare date meaning its UTC midnight. */
+export const parseInstant = (flag: string, s: string): Either.Either<number, string> => {
+  const trimmed = s.trim()
+  const ms = Date.parse(DateOnly.test(trimmed) ? `${trimmed}T00:00:00Z` : trimmed)
+  return Number.isFinite(ms) && (DateOnly.test(trimmed) || WithZone.test(trimmed))
     ? Either.right(ms)
-    : Either.left(`--start: expected an ISO-8601 instant with a zone (e.g. ${DefaultStart}), got ${JSON.stringify(s)}`)
+    : Either.left(`${flag}: expected an ISO-8601 instant with a zone (e.g. ${DefaultStart}) or a date (2026-11-02), got ${JSON.stringify(s)}`)
 }
 
-export const seed = Options.integer("seed").pipe(
-  Options.withDefault(1),
-  Options.withDescription("Seed of the simulation: the same seed and arguments give byte-identical reports")
+interface Range {
+  readonly min: number
+  readonly max: number
+}
+
+const inRange = (flag: string, range: Range, what: string) => (n: number): Either.Either<number, string> =>
+  n >= range.min && n <= range.max ? Either.right(n) : Either.left(`${flag}: expected ${what} in [${range.min}, ${range.max}], got ${n}`)
+
+const IntegerText = /^[+-]?\d+$/
+const NumberText = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i
+
+/** Parse a flag's text as an integer in a range; the message names the flag. */
+export const parseInteger = (flag: string, range: Range) => (s: string): Either.Either<number, string> =>
+  IntegerText.test(s.trim()) && Number.isSafeInteger(Number(s.trim()))
+    ? inRange(flag, range, "an integer")(Number(s.trim()))
+    : Either.left(`${flag}: expected an integer in [${range.min}, ${range.max}], got ${JSON.stringify(s)}`)
+
+/** Parse a flag's text as a finite number in a range; the message names the flag. */
+export const parseNumber = (flag: string, range: Range) => (s: string): Either.Either<number, string> =>
+  NumberText.test(s.trim()) && Number.isFinite(Number(s.trim()))
+    ? inRange(flag, range, "a number")(Number(s.trim()))
+    : Either.left(`${flag}: expected a number in [${range.min}, ${range.max}], got ${JSON.stringify(s)}`)
+
+// Numbers are read as text and parsed here, so a bad value is refused with the flag's name and its range
+// (@effect/cli's own integer option says only "'abc' is not a integer").
+const integerOption = (name: string, range: Range, pseudo = "N") => Options.text(name).pipe(Options.withPseudoName(pseudo), validate(parseInteger(`--${name}`, range)))
+
+const numberOption = (name: string, range: Range, pseudo = "X") => Options.text(name).pipe(Options.withPseudoName(pseudo), validate(parseNumber(`--${name}`, range)))
+
+const withDefault = <A>(fallback: A) => (self: Options.Options<A>): Options.Options<A> => Options.withDefault(self, fallback)
+
+const MaxSafe = Number.MAX_SAFE_INTEGER
+
+export const seed = Options.text("seed").pipe(
+  Options.withPseudoName("S"),
+  Options.withDefault("1"),
+  validate(parseInteger("--seed", { min: -MaxSafe, max: MaxSafe })),
+  Options.withDescription(describe("Seed of the simulation: the same seed and arguments give byte-identical reports.", { fallback: "1" }))
 )
 
 export const count = (fallback: number) =>
-  Options.integer("count").pipe(
-    Options.withDefault(fallback),
-    Options.withDescription("Number of reports to produce"),
-    validate((n: number) => (n >= 0 ? Either.right(n) : Either.left(`--count: expected a number >= 0, got ${n}`)))
+  Options.text("count").pipe(
+    Options.withPseudoName("N"),
+    Options.withDefault(String(fallback)),
+    validate(parseInteger("--count", { min: 0, max: 1_000_000_000_000 })),
+    Options.withDescription(describe("Number of reports to produce.", { fallback: String(fallback) }))
   )
 
 export const drones = (fallback: number) =>
-  Options.integer("drones").pipe(
-    Options.withDefault(fallback),
-    Options.withDescription("Number of drones; each sends one report per simulated minute"),
-    validate((n: number) => (n >= 1 ? Either.right(n) : Either.left(`--drones: expected a number >= 1, got ${n}`)))
+  Options.text("drones").pipe(
+    Options.withPseudoName("D"),
+    Options.withDefault(String(fallback)),
+    validate(parseInteger("--drones", { min: 1, max: 10_000_000 })),
+    Options.withDescription(describe("Number of drones; each sends one report per simulated minute.", { fallback: String(fallback) }))
   )
 
 export const start = Options.text("start").pipe(
+  Options.withPseudoName("ISO"),
   Options.withDefault(DefaultStart),
-  Options.withDescription("Instant of the first simulated minute, ISO-8601 (UTC)"),
-  validate(parseInstant)
+  validate((s: string) => parseInstant("--start", s)),
+  Options.withDescription(describe("Instant of the first simulated minute, ISO-8601 with a zone.", { fallback: DefaultStart }))
 )
 
-export const alertRatio = Options.float("alert-ratio").pipe(
-  Options.withDefault(0.01),
-  Options.withDescription("Target share of reports holding at least one alert"),
-  validate((r: number) => (r >= 0 && r <= 1 ? Either.right(r) : Either.left(`--alert-ratio: expected a number in [0, 1], got ${r}`)))
+export const alertRatio = numberOption("alert-ratio", { min: 0, max: 1 }, "F").pipe(
+  withDefault(0.01),
+  Options.withDescription(describe("Target share of reports holding at least one alert, in [0, 1].", { fallback: "0.01" }))
 )
 
-export const rate = Options.float("rate").pipe(
+export const rate = numberOption("rate", { min: 0.001, max: 10_000_000 }, "R").pipe(
   Options.optional,
-  Options.withDescription("Reports per second (default: as fast as possible)"),
+  Options.withDescription(describe("Reports per second, in [0.001, 10000000].", { fallback: "as fast as possible" })),
   Options.map(Option.getOrUndefined)
 )
 
-export const threshold = Options.integer("threshold").pipe(
-  Options.withFallbackConfig(Config.integer("PEACESCORE_THRESHOLD")),
-  Options.withDefault(DefaultThreshold),
-  Options.withDescription("A citizen with peacescore below this raises an alert (env PEACESCORE_THRESHOLD)")
+export const threshold = Options.text("threshold").pipe(
+  Options.withPseudoName("T"),
+  Options.withFallbackConfig(Config.string("PEACESCORE_THRESHOLD")),
+  Options.withDefault(String(DefaultThreshold)),
+  validate(parseInteger("--threshold (or PEACESCORE_THRESHOLD)", { min: 0, max: 100 })),
+  Options.withDescription(
+    describe("A citizen with peacescore below this raises an alert; an integer in [0, 100].", { fallback: String(DefaultThreshold), env: "PEACESCORE_THRESHOLD" })
+  )
 )
 
-export const json = Options.boolean("json").pipe(Options.withDescription("Print the result as one JSON object on the last line of stdout"))
+export const json = Options.boolean("json").pipe(Options.withDescription("Print the result as one JSON object on the last line of stdout."))
 
 export const dataDir = Options.directory("data-dir").pipe(
+  Options.withPseudoName("DIR"),
   Options.withDefault("./data"),
-  Options.withDescription("Folder of the embedded archive")
+  Options.withDescription(describe("Folder of the embedded archive (its reports/ folder).", { fallback: "./data" }))
 )
 
-export const workers = Options.integer("workers").pipe(
+
+export const workers = integerOption("workers", { min: 0, max: 1024 }).pipe(
   Options.optional,
-  Options.withDescription("Analyzer: at most this many worker threads (default: the number of cores; 0 = in this thread). Archives under ~256 MB are folded in this thread, where starting workers costs more than it saves")
+  Options.withDescription(
+    describe(
+      "Analyzer: at most this many worker threads, in [0, 1024]; 0 folds in this thread. Fewer are started when the archive is small (see ANALYZER_MIN_BYTES_PER_WORKER in the README).",
+      { fallback: "the number of cores" }
+    )
+  )
 )
 
-export const maxRecordsPerFile = Options.integer("max-records-per-file").pipe(
-  Options.withDefault(100_000),
-  Options.withDescription("Archiver: close a Parquet file when it holds this many reports (it also closes on every new hour)")
+export const maxRecordsPerFile = integerOption("max-records-per-file", { min: 1, max: 10_000_000 }).pipe(
+  withDefault(100_000),
+  Options.withDescription(describe("Archiver: close a Parquet file when it holds this many reports (it also closes on every new hour), in [1, 10000000].", { fallback: "100000" }))
 )
 
 const DurationPattern = /^(\d+(?:\.\d+)?)\s*(ms|millis|milliseconds?|s|sec|seconds?|m|min|minutes?|h|hours?)?$/
@@ -87,43 +144,41 @@ const unitMs = (unit: string): number =>
   unit.startsWith("ms") || unit.startsWith("milli") ? 1 : unit.startsWith("h") ? 3_600_000 : unit === "m" || unit.startsWith("min") ? 60_000 : 1000
 
 /** Parse "500ms", "10s", "2m", "1h" or a bare number of seconds. */
-export const parseDuration = (s: string): Either.Either<Duration.Duration, string> => {
-  const m = DurationPattern.exec(s.trim())
-  return m === undefined || !m
-    ? Either.left(`expected a duration such as 500ms, 10s, 2m or 1h, got ${JSON.stringify(s)}`)
-    : Either.right(Duration.millis(Number(m[1]) * unitMs(m[2] ?? "s")))
-}
+export const parseDuration = (s: string): Either.Either<Duration.Duration, string> =>
+  Option.match(Option.fromNullable(DurationPattern.exec(s.trim())), {
+    onNone: () => Either.left(`expected a duration such as 500ms, 10s, 2m or 1h, got ${JSON.stringify(s)}`),
+    onSome: (m) => Either.right(Duration.millis(Number(m[1]) * unitMs(m[2] ?? "s")))
+  })
 
 export const idleExit = Options.text("idle-exit").pipe(
+  Options.withPseudoName("DURATION"),
   Options.optional,
-  Options.withDescription("Flush, commit and exit 0 after this long without new records (e.g. 10s, 2m)"),
+  Options.withDescription(describe("Flush, commit and exit 0 after this long without new records (e.g. 10s, 2m).", { fallback: "never" })),
   validate((o: Option.Option<string>) =>
     Option.match(o, {
       onNone: () => Either.right(Option.none<Duration.Duration>()),
-      onSome: (s) => Either.map(Either.mapLeft(parseDuration(s), (e) => `--idle-exit: ${e}`), Option.some)
+      onSome: (s) =>
+        Either.flatMap(Either.mapLeft(parseDuration(s), (e) => `--idle-exit: ${e}`), (d) =>
+          Duration.toMillis(d) > 0 ? Either.right(Option.some(d)) : Either.left(`--idle-exit: expected a duration above 0, got ${JSON.stringify(s)}`)
+        )
     })
   )
 )
 
 // An empty METRICS_PORT is unset, as in a compose file's `METRICS_PORT: ""`.
-const metricsPortEnv = Config.string("METRICS_PORT").pipe(
-  Config.mapOrFail((s) =>
-    s.trim() === ""
-      ? Either.left(ConfigError.MissingData([], "METRICS_PORT is empty"))
-      : /^\d+$/.test(s.trim())
-        ? Either.right(Number(s.trim()))
-        : Either.left(ConfigError.InvalidData([], `METRICS_PORT: expected a port number, got ${JSON.stringify(s)}`))
-  )
-)
+const metricsPortEnv = Config.string("METRICS_PORT").pipe(Config.map((s) => s.trim()))
 
-export const metricsPort = Options.integer("metrics-port").pipe(
+export const metricsPort = Options.text("metrics-port").pipe(
+  Options.withPseudoName("PORT"),
   Options.withFallbackConfig(metricsPortEnv),
   Options.optional,
-  Options.withDescription("Serve /metrics (Prometheus), /healthz and /readyz on this port, on METRICS_HOST (default 127.0.0.1); off when unset (env METRICS_PORT)"),
-  validate((o: Option.Option<number>) =>
-    Option.match(o, {
-      onNone: () => Either.right(o),
-      onSome: (p) => (Number.isInteger(p) && p >= 0 && p <= 65535 ? Either.right(o) : Either.left(`--metrics-port: expected a port in [0, 65535], got ${p}`))
+  Options.withDescription(
+    describe("Serve /metrics (Prometheus), /healthz and /readyz on this port, on METRICS_HOST (default 127.0.0.1).", { fallback: "off", env: "METRICS_PORT" })
+  ),
+  validate((o: Option.Option<string>) =>
+    Option.match(Option.filter(o, (s) => s.trim() !== ""), {
+      onNone: () => Either.right(Option.none<number>()),
+      onSome: (s) => Either.map(parseInteger("--metrics-port (or METRICS_PORT)", { min: 0, max: 65535 })(s), Option.some)
     })
   )
 )

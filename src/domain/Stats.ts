@@ -15,6 +15,8 @@ export interface Stats {
   readonly weekendReports: number
   readonly weekendAlerts: number
   readonly alertsByHour: ReadonlyArray<number>
+  /** Reports per hour of day (UTC), so that alerts by hour can be read as rates. */
+  readonly reportsByHour: ReadonlyArray<number>
   /** Word → occurrences in reports holding at least one alert. */
   readonly alertWords: Readonly<Record<string, number>>
   /** Grid cell "floor(lat*100),floor(lon*100)" → alerts. */
@@ -32,6 +34,7 @@ export const empty = (threshold: number = DefaultThreshold): Stats => ({
   weekendReports: 0,
   weekendAlerts: 0,
   alertsByHour: Arr.replicate(0, 24),
+  reportsByHour: Arr.replicate(0, 24),
   alertWords: {},
   cells: {},
   offenders: {}
@@ -50,6 +53,7 @@ export const combine = (a: Stats, b: Stats): Stats => ({
   weekendReports: a.weekendReports + b.weekendReports,
   weekendAlerts: a.weekendAlerts + b.weekendAlerts,
   alertsByHour: Arr.zipWith(a.alertsByHour, b.alertsByHour, (x, y) => x + y),
+  reportsByHour: Arr.zipWith(a.reportsByHour, b.reportsByHour, (x, y) => x + y),
   alertWords: addCounts(a.alertWords, b.alertWords),
   cells: addCounts(a.cells, b.cells),
   offenders: addCounts(a.offenders, b.offenders)
@@ -89,6 +93,7 @@ export const ofReport = (report: Report, threshold: number = DefaultThreshold): 
     weekendReports: weekend ? 1 : 0,
     weekendAlerts: weekend ? alerts : 0,
     alertsByHour: base.alertsByHour.map((n, h) => (h === hour ? alerts : n)),
+    reportsByHour: base.reportsByHour.map((n, h) => (h === hour ? 1 : n)),
     alertWords: alerts > 0 ? report.words.reduce((acc, w) => bump(acc, w, 1), base.alertWords) : base.alertWords,
     cells: alerts > 0 ? { [cellOf(report.location.latitude, report.location.longitude)]: alerts } : base.cells,
     offenders: alerting.reduce((acc, c) => bump(acc, c.name, 1), base.offenders)
@@ -109,6 +114,8 @@ export interface Analysis {
     readonly weekend: { readonly reports: number; readonly alerts: number; readonly alertsPerReport: number }
   }
   readonly alertsByHour: ReadonlyArray<number>
+  /** Reports per hour of day (beyond CONTRACT §5: the denominator of alertsByHour). */
+  readonly reportsByHour: ReadonlyArray<number>
   readonly topAlertWords: ReadonlyArray<{ readonly word: string; readonly count: number }>
   readonly hotspots: ReadonlyArray<{ readonly latitude: number; readonly longitude: number; readonly alerts: number }>
   readonly repeatOffenders: ReadonlyArray<{ readonly name: string; readonly alerts: number }>
@@ -131,6 +138,7 @@ export const toAnalysis = (s: Stats): Analysis => ({
     weekend: { reports: s.weekendReports, alerts: s.weekendAlerts, alertsPerReport: ratio(s.weekendAlerts, s.weekendReports) }
   },
   alertsByHour: s.alertsByHour,
+  reportsByHour: s.reportsByHour,
   topAlertWords: top(
     Rec.toEntries(s.alertWords).map(([word, count]) => ({ word, count })),
     byCountDescThen((w) => w.count, Order.mapInput(Order.string, (w) => w.word))

@@ -4,7 +4,6 @@ import * as AlertSinks from "../adapters/AlertSinks.js"
 import { runAlerter } from "../alerter/Alerter.js"
 import { analyze } from "../analyzer/Analyzer.js"
 import { runArchiver } from "../archiver/Archiver.js"
-import { ReportsPrefix } from "../archiver/Layout.js"
 import type { Names } from "../config/Names.js"
 import { type Analysis, toAnalysis } from "../domain/Stats.js"
 import { MessageLog, type OutgoingRecord } from "../ports/MessageLog.js"
@@ -12,6 +11,7 @@ import { reports } from "../simulator/Simulator.js"
 import { encodeReport } from "../domain/Codec.js"
 import { makeCounters, snapshot } from "../util/Counters.js"
 import { fmt, rate, withProgress } from "../util/Progress.js"
+import { claimDemoArchive } from "./DemoArchive.js"
 
 export type DemoSource =
   | { readonly _tag: "Simulator"; readonly seed: number; readonly count: number; readonly drones: number; readonly startMs: number; readonly alertRatio: number }
@@ -41,10 +41,8 @@ const PublishChunk = 2048
 const MaxLag = 100_000
 
 /** The key of a raw line: its droneId when it has one, so bad lines still land somewhere stable. */
-const keyOfLine = (line: string): string => {
-  const m = /"droneId"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(line)
-  return m === undefined || !m ? "" : (m[1] ?? "")
-}
+const keyOfLine = (line: string): string =>
+  Option.getOrElse(Option.flatMap(Option.fromNullable(/"droneId"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(line)), (m) => Option.fromNullable(m[1])), () => "")
 
 const sourceRecords = (source: DemoSource): Stream.Stream<OutgoingRecord, Error, FileSystem.FileSystem> =>
   source._tag === "Simulator"
@@ -54,8 +52,9 @@ const sourceRecords = (source: DemoSource): Stream.Stream<OutgoingRecord, Error,
           fs.stream(source.path).pipe(
             Stream.decodeText(),
             Stream.splitLines,
-            Stream.filter((line) => line.trim().length > 0),
-            Stream.map((line) => ({ key: keyOfLine(line), value: line })),
+            Stream.zipWithIndex,
+            Stream.filter(([line]) => line.trim().length > 0),
+            Stream.map(([line, index]) => ({ key: keyOfLine(line), value: line, headers: { "source.file": source.path, "source.line": String(index + 1) } })),
             Stream.mapError((e) => new Error(`cannot read ${source.path}: ${e.message}`))
           )
         )
@@ -68,14 +67,10 @@ const sourceRecords = (source: DemoSource): Stream.Stream<OutgoingRecord, Error,
 export const runDemo = (options: DemoOptions) =>
   Effect.gen(function* () {
     const log = yield* MessageLog
-    const fs = yield* FileSystem.FileSystem
     const { names } = options
-    // The embedded stream starts empty on every run, so the embedded archive is started afresh too.
-    const reportsDir = `${options.dataDir}/${ReportsPrefix}`
-    if (yield* fs.exists(reportsDir)) {
-      yield* Effect.logInfo(`demo: replacing the previous embedded archive in ${reportsDir}`)
-      yield* fs.remove(reportsDir, { recursive: true })
-    }
+    // The embedded stream starts empty on every run, so the embedded archive is started afresh too,
+    // deleting only what an earlier demo provably wrote.
+    yield* claimDemoArchive(options.dataDir)
     yield* Effect.forEach([names.reportsTopic, names.alertsTopic, names.dlqTopic], (t) => log.ensureTopic(t, names.partitions), { discard: true })
 
     const alerter = yield* makeCounters

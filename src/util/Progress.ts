@@ -1,4 +1,5 @@
 import { Chunk, type Duration, Effect, Fiber, Ref, Stream } from "effect"
+import { isTerminal, stderrLine } from "./Stderr.js"
 
 /** A running counter, readable by a progress line while the work goes on. */
 export type Counter = Ref.Ref<number>
@@ -11,12 +12,10 @@ export const countInto =
   <A, E, R>(self: Stream.Stream<A, E, R>): Stream.Stream<A, E, R> =>
     Stream.mapChunksEffect(self, (chunk) => Effect.as(Ref.update(counter, (n) => n + Chunk.size(chunk)), chunk))
 
-const isTerminal = (): boolean => process.stderr.isTTY === true
-
-/** Write one line to stderr, replacing the previous progress line on a terminal. */
+/** Write one progress line to stderr: replacing the previous one on a terminal, as a JSON line otherwise. */
 export const writeProgress = (line: string): Effect.Effect<void> =>
   Effect.sync(() => {
-    process.stderr.write(isTerminal() ? `\r\x1b[2K${line}` : `${line}\n`)
+    process.stderr.write(isTerminal() ? `\r\x1b[2K${line}` : stderrLine("INFO", line))
   })
 
 /**

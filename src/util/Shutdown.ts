@@ -1,4 +1,5 @@
 import { Config, Duration, Effect } from "effect"
+import { writeStderr } from "./Stderr.js"
 
 const DefaultDeadline = Duration.seconds(9)
 
@@ -16,9 +17,7 @@ export const shutdownDeadline = (component: string) =>
     const onSignal = (signal: NodeJS.Signals) => {
       // unref: a stop that finishes in time ends the process as usual.
       setTimeout(() => {
-        process.stderr.write(
-          `peacestate: ${component} could not flush and commit within ${Duration.format(deadline)} of ${signal}; exiting: what it had not committed will be read again\n`
-        )
+        writeStderr("ERROR", `peacestate: ${component} could not flush and commit within ${Duration.format(deadline)} of ${signal}; exiting: what it had not committed will be read again`)
         process.exit(1)
       }, ms).unref()
     }

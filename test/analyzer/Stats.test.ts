@@ -65,6 +65,18 @@ describe("Stats monoid", () => {
     }
   )
 
+  it.prop(
+    "the columnar fold within a [from, until) window = the reference fold of the reports in it",
+    [fc.array(report, { maxLength: 60 }), threshold, fc.date({ min: new Date("2020-01-01"), max: new Date("2030-01-01") }), fc.integer({ min: 0, max: 10 * 365 * 86_400_000 })],
+    ([reports, t, from, length]) => {
+      const window = { from: from.getTime(), until: from.getTime() + length }
+      const bytes = encodeReports(reports.map((r, i) => ({ report: r, partition: 0, offset: i })))
+      const columns = Either.getOrElse(readReportColumnsEither(bytes), (e) => expect.fail(e.message))
+      const inside = reports.filter((r) => Date.parse(r.timestamp) >= window.from && Date.parse(r.timestamp) < window.until)
+      expect(normal(foldColumns(columns, t, window))).toStrictEqual(normal(ofReports(inside, t)))
+    }
+  )
+
   it("one report: weekday/weekend, hour, words, cell and offenders follow the contract", () => {
     const r = fc.sample(Arb.report, 1)[0]!
     const saturday = {

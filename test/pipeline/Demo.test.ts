@@ -121,5 +121,8 @@ describe("peacestate demo (embedded)", () => {
     expect(readArchive(join(dir, "data")).length).toBe(valid.length)
     expect(result.stderr).toContain("schemaVersion: expected the literal 1, got 2")
     expect(result.stderr).toContain("citizens[0].peacescore: expected an integer between 0 and 100, got 101")
+    // A rejected line is named by its line number in the file (line 251 is the first bad one).
+    expect(result.stderr).toContain(`line 251 of ${join(dir, "in.jsonl")}`)
+    expect(result.stderr).toContain(`line ${250 + bad.length} of ${join(dir, "in.jsonl")}`)
   }, 120_000)
 })
