@@ -49,6 +49,7 @@ describe("option values are checked, and the message names the flag", () => {
       [["simulate", "--seed", "1.5"], "--seed: expected an integer"],
       [["analyze", "--shard", "2/2", "--source", data], "--shard: expected i/n with 0 <= i < n"],
       [["alert", "--idle-exit", "0s"], "--idle-exit: expected a duration above 0"],
+      [["demo", "--count", "10", "--data-dir", join(data, "tp")], "TOPIC_PARTITIONS: expected an integer in [1, 10000]", { TOPIC_PARTITIONS: "0" }],
       [["alert", "--metrics-port", "70000"], "--metrics-port (or METRICS_PORT): expected an integer in [0, 65535], got 70000"]
     ]
     const results = await Promise.all(cases.map(([args, , env]) => runCli(args, { LOG_LEVEL: "info", ...env }, 60_000)))
