@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { main } from "../dist/src/cli/Main.js"
+import { main } from "../dist/bundle/peacestate.mjs"
 
 main(["analyze"])

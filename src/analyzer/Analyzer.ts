@@ -94,14 +94,19 @@ const groupFiles = (files: ReadonlyArray<ObjectInfo>, workers: number): Readonly
   ).map((g) => g.keys)
 }
 
+// The worker thread's script: from the sources (tsx), a bootstrap that registers the loader; from the CLI's
+// bundle (dist/bundle/*.mjs, scripts/bundle.mjs), the bundled worker next to this chunk (starts in ~0.3 s);
+// from the tsc output (the library, dist/src/), its Worker.js (~1 s: it loads effect's and the SDK's modules).
 const workerEntry = (): { readonly url: URL; readonly execArgv: ReadonlyArray<string> } =>
   import.meta.url.endsWith(".ts")
     ? { url: new URL("./WorkerDev.mjs", import.meta.url), execArgv: [] }
-    : { url: new URL("./Worker.js", import.meta.url), execArgv: [] }
+    : import.meta.url.endsWith(".mjs")
+      ? { url: new URL("./analyzer-worker.mjs", import.meta.url), execArgv: [] }
+      : { url: new URL("./Worker.js", import.meta.url), execArgv: [] }
 
-// Starting a worker thread costs about as much as folding ~50 MB of archive here (measured: `effect` and
-// the platform load in each worker), so a worker must have at least this much to do to pay off.
-const MinBytesPerWorker = 128 * 1024 * 1024
+// Starting the bundled worker thread costs ~0.3 s, about as much as folding ~10 MiB of archive (cold, ~35 MiB/s;
+// `npm run bench -- startup`), so a worker must have ~3× that to do to pay off.
+const MinBytesPerWorker = 32 * 1024 * 1024
 
 /** Worker threads worth starting for this many bytes, at most `max`; 0 = fold in this thread. */
 export const workersFor = (bytes: number, max: number, minBytesPerWorker: number = MinBytesPerWorker): number => {

@@ -1,19 +1,21 @@
 import { Command, Options } from "@effect/cli"
 import { Effect } from "effect"
-import * as AlertSinks from "../adapters/AlertSinks.js"
-import { runAlerter } from "../alerter/Alerter.js"
 import { NamesConfig } from "../config/Names.js"
-import { snapshot } from "../util/Counters.js"
-import { runConsumer } from "./Component.js"
 import * as Shared from "./Shared.js"
 
 const consoleAlerts = Options.boolean("console").pipe(Options.withDescription("Also print one readable line per alert on stderr"))
+
+// The implementation (Kafka client, metrics server) loads when the command runs, not for --help or other commands.
+const implementation = Effect.promise(() =>
+  Promise.all([import("../adapters/AlertSinks.js"), import("../alerter/Alerter.js"), import("../util/Counters.js"), import("./Component.js")])
+)
 
 export const alertCommand = Command.make(
   "alert",
   { threshold: Shared.threshold, idleExit: Shared.idleExit, console: consoleAlerts, metricsPort: Shared.metricsPort },
   (o) =>
     Effect.gen(function* () {
+      const [AlertSinks, { runAlerter }, { snapshot }, { runConsumer }] = yield* implementation
       const names = yield* NamesConfig
       const sink = o.console ? AlertSinks.both(AlertSinks.streamSink(names.alertsTopic), AlertSinks.consoleSink) : AlertSinks.streamSink(names.alertsTopic)
       yield* runConsumer({ component: "alerter", topic: names.reportsTopic, group: names.alerterGroup, metricsPort: o.metricsPort }, (counters) =>

@@ -1,12 +1,7 @@
 import { Command, Options } from "@effect/cli"
 import { Config, Effect, Option } from "effect"
-import { parseRoot, rootToString, storeLayer } from "../adapters/ArchiveRoot.js"
-import { runArchiver } from "../archiver/Archiver.js"
 import { NamesConfig } from "../config/Names.js"
 import { ObjectStore } from "../ports/ObjectStore.js"
-import { snapshot } from "../util/Counters.js"
-import * as Metrics from "../util/Metrics.js"
-import { runConsumer } from "./Component.js"
 import * as Shared from "./Shared.js"
 
 const target = Options.text("target").pipe(
@@ -23,11 +18,17 @@ const defaultTarget = Effect.gen(function* () {
   })
 })
 
+// The implementation (AWS SDK, Parquet writer, Kafka client) loads when the command runs, not for --help or other commands.
+const implementation = Effect.promise(() =>
+  Promise.all([import("../adapters/ArchiveRoot.js"), import("../archiver/Archiver.js"), import("../util/Counters.js"), import("../util/Metrics.js"), import("./Component.js")])
+)
+
 export const archiveCommand = Command.make(
   "archive",
   { target, idleExit: Shared.idleExit, maxRecords: Shared.maxRecordsPerFile, metricsPort: Shared.metricsPort },
   (o) =>
     Effect.gen(function* () {
+      const [{ parseRoot, rootToString, storeLayer }, { runArchiver }, { snapshot }, Metrics, { runConsumer }] = yield* implementation
       const names = yield* NamesConfig
       const root = parseRoot(yield* Option.match(o.target, { onNone: () => defaultTarget, onSome: Effect.succeed }))
       yield* runConsumer({ component: "archiver", topic: names.reportsTopic, group: names.archiverGroup, metricsPort: o.metricsPort }, (counters, probe) =>

@@ -1,5 +1,7 @@
 import { Command, ValidationError } from "@effect/cli"
-import { NodeContext, NodeRuntime } from "@effect/platform-node"
+// Subpath imports: the package index re-exports undici (CommonJS), which a bundle cannot leave out.
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Cause, Effect, Layer } from "effect"
 import { LoggingLive } from "../util/Logging.js"
 import { writeStderr } from "../util/Stderr.js"

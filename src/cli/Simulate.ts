@@ -1,12 +1,9 @@
 import { Command, Options } from "@effect/cli"
-import { Chunk, Effect, Ref, Stream } from "effect"
-import * as KafkaLog from "../adapters/KafkaLog.js"
+import { Chunk, Effect, Layer, Ref, Stream } from "effect"
 import { NamesConfig } from "../config/Names.js"
-import { encodeReport } from "../domain/Codec.js"
 import { MessageLog } from "../ports/MessageLog.js"
-import { reportLines, reports, type SimulationRun } from "../simulator/Simulator.js"
-import { type Counter, countInto, fmt, makeCounter, rate, withProgress } from "../util/Progress.js"
-import { quietOnBrokenPipe, writeLines } from "../util/Stdout.js"
+import type { SimulationRun } from "../simulator/Simulator.js"
+import type { Counter } from "../util/Progress.js"
 import * as Shared from "./Shared.js"
 
 const to = Options.choice("to", ["stdout", "kafka"]).pipe(
@@ -14,8 +11,16 @@ const to = Options.choice("to", ["stdout", "kafka"]).pipe(
   Options.withDescription("Where the reports go: stdout (JSON lines) or the Kafka reports topic")
 )
 
+// The simulator loads when the command runs, the Kafka client only for --to kafka.
+const implementation = Effect.promise(() =>
+  Promise.all([import("../simulator/Simulator.js"), import("../domain/Codec.js"), import("../util/Progress.js"), import("../util/Stdout.js")])
+)
+
+const kafkaLog = Layer.unwrapEffect(Effect.map(Effect.promise(() => import("../adapters/KafkaLog.js")), (KafkaLog) => KafkaLog.layer))
+
 const toKafka = (run: SimulationRun, produced: Counter) =>
   Effect.gen(function* () {
+    const [{ reports }, { encodeReport }] = yield* implementation
     const names = yield* NamesConfig
     const log = yield* MessageLog
     yield* log.ensureTopic(names.reportsTopic, names.partitions)
@@ -28,7 +33,7 @@ const toKafka = (run: SimulationRun, produced: Counter) =>
         )
       )
     )
-  }).pipe(Effect.provide(KafkaLog.layer))
+  }).pipe(Effect.provide(kafkaLog))
 
 export const simulate = Command.make(
   "simulate",
@@ -43,6 +48,7 @@ export const simulate = Command.make(
   },
   (o) =>
     Effect.gen(function* () {
+      const [{ reportLines }, , { countInto, fmt, makeCounter, rate, withProgress }, { quietOnBrokenPipe, writeLines }] = yield* implementation
       const run = { seed: o.seed, count: o.count, drones: o.drones, startMs: o.start, rate: o.rate, alertRatio: o.alertRatio }
       const produced = yield* makeCounter
       const progress = (s: number) => Effect.map(Ref.get(produced), (n) => `simulated ${fmt(n)}/${fmt(o.count)} reports (${rate(n, s)})`)
