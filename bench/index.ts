@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- names...]`: every benchmark, one after the other, each in its own process.
- * Names: domain, parquet, pipeline, kafka (needs Kafka + S3: `npm run infra:up` and its env).
+ * Names: domain, parquet, pipeline, startup, kafka (needs Kafka + S3: `npm run infra:up` and its env).
  */
 import { spawnSync } from "node:child_process"
 
@@ -8,6 +8,7 @@ const all: Record<string, ReadonlyArray<string>> = {
   domain: ["bench/domain.ts", "200000"],
   parquet: ["bench/parquet.ts", "100000"],
   pipeline: ["bench/pipeline.ts", "1000000", "500", "2"],
+  startup: ["bench/startup.ts", "9"],
   kafka: ["bench/kafka.ts"]
 }
 const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(all)
