@@ -1,4 +1,6 @@
-import { NodeFileSystem, NodePath } from "@effect/platform-node"
+// Subpath imports: the package index re-exports undici, which a bundled worker would load for nothing.
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import * as NodePath from "@effect/platform-node/NodePath"
 import { type ConfigError, Data, Layer } from "effect"
 import { fileURLToPath } from "node:url"
 import type { ObjectStore, StoreError } from "../ports/ObjectStore.js"

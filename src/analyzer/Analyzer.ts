@@ -1,5 +1,5 @@
 import { Worker } from "@effect/platform"
-import { NodeWorker } from "@effect/platform-node"
+import * as NodeWorker from "@effect/platform-node/NodeWorker"
 import { Array as Arr, Chunk, Config, Effect, Option, Order, Ref, Stream } from "effect"
 import { createHash } from "node:crypto"
 import * as os from "node:os"
@@ -114,8 +114,10 @@ export const workersFor = (bytes: number, max: number, minBytesPerWorker: number
   return useful >= 2 || (useful === 1 && minBytesPerWorker <= 0) ? useful : 0
 }
 
-/** `ANALYZER_MIN_BYTES_PER_WORKER` overrides the size rule (0 = always use the requested workers). */
-const minBytesPerWorker = Effect.orElseSucceed(Config.withDefault(Config.integer("ANALYZER_MIN_BYTES_PER_WORKER"), MinBytesPerWorker), () => MinBytesPerWorker)
+/** `ANALYZER_MIN_BYTES_PER_WORKER` overrides the size rule (0 = always use the requested workers); a bad value is an error, not ignored. */
+const minBytesPerWorker = Config.withDefault(Config.integer("ANALYZER_MIN_BYTES_PER_WORKER"), MinBytesPerWorker).pipe(
+  Config.validate({ message: "ANALYZER_MIN_BYTES_PER_WORKER: expected an integer >= 0 (bytes)", validation: (n) => Number.isInteger(n) && n >= 0 })
+)
 
 /** Run the analysis: list, fold every file in a pool of worker threads, combine. */
 export const analyze = (options: AnalyzeOptions) =>

@@ -1,5 +1,6 @@
 import { WorkerRunner } from "@effect/platform"
-import { NodeRuntime, NodeWorkerRunner } from "@effect/platform-node"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as NodeWorkerRunner from "@effect/platform-node/NodeWorkerRunner"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { parseRoot, storeLayer } from "../adapters/ArchiveRoot.js"
 import { foldFiles } from "./FoldFiles.js"

@@ -2,8 +2,7 @@ import { Args, Command, Options } from "@effect/cli"
 import { FileSystem } from "@effect/platform"
 import { Data, Effect, Either, Option, ParseResult, Schema, Stream } from "effect"
 import { resolve } from "node:path"
-import { ArchiveRoot, parseRoot, rootToString, storeLayer } from "../adapters/ArchiveRoot.js"
-import { analyze, defaultWorkers } from "../analyzer/Analyzer.js"
+import type { ArchiveRoot } from "../adapters/ArchiveRoot.js"
 import { checkShards, PartialStateJson, statsOf } from "../analyzer/Partial.js"
 import { ReportsPrefix } from "../archiver/Layout.js"
 import { ObjectStore } from "../ports/ObjectStore.js"
@@ -17,6 +16,9 @@ const source = Options.text("source").pipe(
   Options.withDefault("./data"),
   Options.withDescription("Archive root (the folder or prefix that holds reports/): a local folder or s3://bucket/prefix. Default: ./data.")
 )
+
+// The object stores (the AWS SDK) and the analyzer (worker pool, Parquet reader) load when `analyze` runs, not for --help or other commands.
+const implementation = Effect.promise(() => Promise.all([import("../adapters/ArchiveRoot.js"), import("../analyzer/Analyzer.js")]))
 
 /** A command-line mistake or an input that cannot be analyzed, shown as one line. */
 export class AnalyzeCliError extends Data.TaggedError("AnalyzeCliError")<{ readonly message: string }> {}
@@ -113,9 +115,10 @@ const merge = Command.make(
 /** A root that is not an archive is an error, not a page of zeros. */
 const checkArchive = (root: ArchiveRoot) =>
   Effect.gen(function* () {
+    const [Roots] = yield* implementation
     const fs = yield* FileSystem.FileSystem
     const store = yield* ObjectStore
-    return yield* ArchiveRoot.$match(root, {
+    return yield* Roots.ArchiveRoot.$match(root, {
       Local: ({ folder }) =>
         Effect.gen(function* () {
           if (!(yield* fs.exists(folder))) return yield* new AnalyzeCliError({ message: `--source: no archive at ${folder} (the folder does not exist)` })
@@ -126,13 +129,13 @@ const checkArchive = (root: ArchiveRoot) =>
         }),
       S3: () =>
         Effect.flatMap(Effect.orDie(Stream.runHead(store.list(ReportsPrefix))), (first) =>
-          Option.isNone(first) ? Effect.fail(new AnalyzeCliError({ message: `--source: ${rootToString(root)} is not an archive (nothing under ${ReportsPrefix})` })) : Effect.void
+          Option.isNone(first) ? Effect.fail(new AnalyzeCliError({ message: `--source: ${Roots.rootToString(root)} is not an archive (nothing under ${ReportsPrefix})` })) : Effect.void
         )
     })
   })
 
-const canonicalSource = (root: ArchiveRoot): string =>
-  ArchiveRoot.$match(root, { Local: ({ folder }) => resolve(folder), S3: () => rootToString(root) })
+const canonicalSource = (root: ArchiveRoot) =>
+  Effect.map(implementation, ([Roots]) => Roots.ArchiveRoot.$match(root, { Local: ({ folder }) => resolve(folder), S3: () => Roots.rootToString(root) }))
 
 export const analyzeCommand = Command.make(
   "analyze",
@@ -147,6 +150,7 @@ export const analyzeCommand = Command.make(
   },
   (o) =>
     Effect.gen(function* () {
+      const [{ parseRoot, rootToString, storeLayer }, { analyze, defaultWorkers }] = yield* implementation
       const root = parseRoot(o.source)
       const interval = Option.all([o.from, o.until])
       if (Option.isSome(interval) && interval.value[0] >= interval.value[1]) {
@@ -155,7 +159,7 @@ export const analyzeCommand = Command.make(
       const run = Effect.gen(function* () {
         yield* checkArchive(root)
         return yield* analyze({
-          root: canonicalSource(root),
+          root: yield* canonicalSource(root),
           threshold: o.threshold,
           workers: Option.getOrElse(o.workers, defaultWorkers),
           shard: o.shard,

@@ -1,14 +1,20 @@
 import { Command, Options } from "@effect/cli"
 import { Effect, Layer, Option } from "effect"
-import * as InMemoryLog from "../adapters/InMemoryLog.js"
-import * as LocalObjectStore from "../adapters/LocalObjectStore.js"
-import { defaultWorkers } from "../analyzer/Analyzer.js"
 import { NamesConfig } from "../config/Names.js"
-import { runDemo } from "../pipeline/Demo.js"
-import { printLine } from "../util/Stdout.js"
-import { fmt } from "../util/Progress.js"
-import { plural, renderAnalysis } from "./Render.js"
 import * as Shared from "./Shared.js"
+
+// The pipeline (Parquet writer and reader, the analyzer and its worker pool) loads when the command runs, not for --help or other commands.
+const implementation = Effect.promise(() =>
+  Promise.all([
+    import("../adapters/InMemoryLog.js"),
+    import("../adapters/LocalObjectStore.js"),
+    import("../analyzer/Analyzer.js"),
+    import("../pipeline/Demo.js"),
+    import("../util/Stdout.js"),
+    import("../util/Progress.js"),
+    import("./Render.js")
+  ])
+)
 
 const from = Options.file("from", { exists: "yes" }).pipe(
   Options.optional,
@@ -33,6 +39,7 @@ export const demo = Command.make(
   },
   (o) =>
     Effect.gen(function* () {
+      const [InMemoryLog, LocalObjectStore, { defaultWorkers }, { runDemo }, { printLine }, { fmt }, { plural, renderAnalysis }] = yield* implementation
       const names = yield* NamesConfig
       const summary = yield* runDemo({
         source: Option.match(o.from, {

@@ -2,7 +2,7 @@ import { Command, ValidationError } from "@effect/cli"
 // Subpath imports: the package index re-exports undici (CommonJS), which a bundle cannot leave out.
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
-import { Cause, Effect, Layer } from "effect"
+import { Cause, ConfigError, Effect, Layer } from "effect"
 import { LoggingLive } from "../util/Logging.js"
 import { writeStderr } from "../util/Stderr.js"
 import { commandPathOf, withTidyConsole } from "./HelpText.js"
@@ -21,10 +21,20 @@ const CommandNames = ["simulate", "demo", "alert", "archive", "analyze", "merge"
 
 const cli = Command.run(peacestate, { name: "peacestate", version: "0.1.0" })
 
+// A configuration error names its variable ("X: expected ..."), once, without the wrapper's punctuation.
+const configMessage = (e: ConfigError.ConfigError): string =>
+  e._op === "And" || e._op === "Or"
+    ? `${configMessage(e.left)}${e._op === "And" ? "; " : " or "}${configMessage(e.right)}`
+    : e.path.length === 0 || e.message.startsWith(`${e.path.join(".")}:`)
+      ? e.message
+      : `${e.path.join(".")}: ${e.message}`
+
 const messageOf = (error: unknown): string =>
-  typeof error === "object" && error !== undefined && !!error && "message" in error && typeof error.message === "string" && error.message !== ""
-    ? error.message
-    : String(error)
+  ConfigError.isConfigError(error)
+    ? `configuration: ${configMessage(error)}`
+    : typeof error === "object" && error !== undefined && !!error && "message" in error && typeof error.message === "string" && error.message !== ""
+      ? error.message
+      : String(error)
 
 // A failure ends with one line on stderr (readable on a terminal, a JSON line otherwise) and exit code 1;
 // option errors are already shown by @effect/cli with the usage; defects keep their full cause for debugging.

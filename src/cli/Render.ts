@@ -27,8 +27,8 @@ export const renderAnalysis = (a: Analysis): string =>
     dayRow("weekend", a.weekdayVsWeekend.weekend, "on a Saturday or Sunday in the data"),
     "",
     "By hour of day (UTC), summed over every day in the data",
-    `  hour ${"reports".padStart(12)} ${"alerts".padStart(9)}  rate`,
-    ...a.alertsByHour.map((alerts, h) => {
+    ...(a.reports === 0 ? ["  no reports in the data"] : [`  hour ${"reports".padStart(12)} ${"alerts".padStart(9)}  rate`]),
+    ...(a.reports === 0 ? [] : a.alertsByHour).map((alerts, h) => {
       const reports = a.reportsByHour[h] ?? 0
       return reports === 0
         ? `  ${String(h).padStart(2, "0")}h  ${"—".padStart(12)} ${"—".padStart(9)}  ${noData("in this hour")}`

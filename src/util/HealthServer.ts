@@ -1,5 +1,5 @@
 import { HttpRouter, HttpServer, HttpServerResponse } from "@effect/platform"
-import { NodeHttpServer } from "@effect/platform-node"
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { Config, Effect, Option } from "effect"
 import { createServer } from "node:http"
 import { isReady, type Probe, render } from "./Metrics.js"

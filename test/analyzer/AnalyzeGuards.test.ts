@@ -14,7 +14,13 @@ const sim = { seed: 11, count: 8000, drones: 20, startMs: Date.parse("2026-11-06
 const args = ["--seed", "11", "--count", "8000", "--drones", "20", "--start", "2026-11-06T22:00:00Z", "--alert-ratio", "0.2"]
 const simulated = Chunk.toReadonlyArray(Effect.runSync(Stream.runCollect(reports(sim))))
 const lastJson = (stdout: string) => JSON.parse(stdout.trimEnd().split("\n").at(-1)!)
-const oneLine = (stderr: string) => stderr.trimEnd().split("\n").filter((l) => l.startsWith("peacestate:"))
+/** The failure lines of stderr (JSON lines, as stderr is not a terminal here). */
+const oneLine = (stderr: string) =>
+  stderr
+    .trimEnd()
+    .split("\n")
+    .map((l) => (JSON.parse(l) as { message: string }).message)
+    .filter((m) => m.startsWith("peacestate:"))
 
 const state = (index: number, count: number, split: Partial<PartialState["split"]> = {}): NamedState => ({
   name: `s${index}of${count}.json`,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import { spawnSync } from "node:child_process"
-import { mkdtempSync } from "node:fs"
+import { mkdirSync, mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -37,6 +37,8 @@ describe("option values are checked, and the message names the flag", () => {
 
   it("each command refuses out-of-range and malformed numbers with exit 1", async () => {
     const data = mkdtempSync(join(tmpdir(), "peacestate-opts-"))
+    const archive = join(data, "archive")
+    mkdirSync(join(archive, "reports"), { recursive: true })
     const cases: ReadonlyArray<[ReadonlyArray<string>, string, Record<string, string>?]> = [
       [["demo", "--threshold", "150", "--data-dir", data], "--threshold (or PEACESCORE_THRESHOLD): expected an integer in [0, 100], got 150"],
       [["demo", "--data-dir", data], "--threshold (or PEACESCORE_THRESHOLD): expected an integer in [0, 100], got -1", { PEACESCORE_THRESHOLD: "-1" }],
@@ -50,6 +52,8 @@ describe("option values are checked, and the message names the flag", () => {
       [["analyze", "--shard", "2/2", "--source", data], "--shard: expected i/n with 0 <= i < n"],
       [["alert", "--idle-exit", "0s"], "--idle-exit: expected a duration above 0"],
       [["demo", "--count", "10", "--data-dir", join(data, "tp")], "TOPIC_PARTITIONS: expected an integer in [1, 10000]", { TOPIC_PARTITIONS: "0" }],
+      [["analyze", "--source", archive], "configuration: ANALYZER_MIN_BYTES_PER_WORKER: expected an integer >= 0 (bytes)", { ANALYZER_MIN_BYTES_PER_WORKER: "-1" }],
+      [["analyze", "--source", archive], 'configuration: ANALYZER_MIN_BYTES_PER_WORKER: Expected an integer value but received "lots"', { ANALYZER_MIN_BYTES_PER_WORKER: "lots" }],
       [["alert", "--metrics-port", "70000"], "--metrics-port (or METRICS_PORT): expected an integer in [0, 65535], got 70000"]
     ]
     const results = await Promise.all(cases.map(([args, , env]) => runCli(args, { LOG_LEVEL: "info", ...env }, 60_000)))
