@@ -3,7 +3,7 @@ import { Effect } from "effect"
 import { NamesConfig } from "../config/Names.js"
 import * as Shared from "./Shared.js"
 
-const consoleAlerts = Options.boolean("console").pipe(Options.withDescription("Also print one readable line per alert on stderr"))
+const consoleAlerts = Options.boolean("console").pipe(Options.withDescription("Also print one line per alert on stderr (readable on a terminal, a JSON line otherwise). Default: off."))
 
 // The implementation (Kafka client, metrics server) loads when the command runs, not for --help or other commands.
 const implementation = Effect.promise(() =>

@@ -5,8 +5,9 @@ import { ObjectStore } from "../ports/ObjectStore.js"
 import * as Shared from "./Shared.js"
 
 const target = Options.text("target").pipe(
+  Options.withPseudoName("ROOT"),
   Options.optional,
-  Options.withDescription("Archive root: s3://bucket/prefix or a local folder (default: s3://$S3_BUCKET/$S3_PREFIX)")
+  Options.withDescription("Archive root: s3://bucket/prefix or a local folder. Default: s3://$S3_BUCKET/$S3_PREFIX. Env: S3_BUCKET, S3_PREFIX.")
 )
 
 const defaultTarget = Effect.gen(function* () {

@@ -8,7 +8,7 @@ import * as Shared from "./Shared.js"
 
 const to = Options.choice("to", ["stdout", "kafka"]).pipe(
   Options.withDefault("stdout" as const),
-  Options.withDescription("Where the reports go: stdout (JSON lines) or the Kafka reports topic")
+  Options.withDescription("Where the reports go: stdout (JSON lines) or the Kafka reports topic (KAFKA_BROKERS, REPORTS_TOPIC). Default: stdout.")
 )
 
 // The simulator loads when the command runs, the Kafka client only for --to kafka.
