@@ -1,13 +1,18 @@
 // Fault: a rebalance storm. While reports are being produced the archiver group is scaled 1 → 3 → 1,
 // twice: two archivers join (each waits until the three share the six partitions, observed from their
-// `archiver assigned/revoked` debug lines), then two of the three get SIGTERM (flush, commit, leave) and
-// the survivor takes their partitions back. Every move revokes partitions with reports buffered but not
-// yet stored (dropped, re-read by the new owner) and hands partitions to members that must resume from
-// the files the previous owner stored. At the end the S3 archive holds every report exactly once.
+// `archiver assigned/revoked` debug lines, and each has stored a file of its share), then two of the three
+// get SIGTERM (flush, commit, leave) and the survivor takes their partitions back. Every move revokes
+// partitions with reports buffered but not yet stored (dropped, re-read by the new owner) and hands
+// partitions to members that must resume from the files the previous owner stored. At the end the S3
+// archive holds every report exactly once.
+//
+// Production lasts until the storm is over, however long the storm takes on the machine at hand: the
+// phases follow what the members are observed to do, never a clock.
 //
 // The archivers reach S3 through a relay adding 25 ms to each response, so puts are still in flight
 // while partitions move, as against a remote S3.
 import { afterEach, describe, expect, it } from "@effect/vitest"
+import { stopWhenCaughtUp } from "../support/Faults.js"
 import { s3Env, skipReason } from "../support/Infra.js"
 import {
   archiverTotals,
@@ -25,8 +30,9 @@ import {
   type Proc,
   readS3Archive,
   removeS3Prefix,
-  sleep,
   startCli,
+  startProduction,
+  storedFiles,
   sumOf,
   uniqueNames
 } from "../support/Processes.js"
@@ -34,7 +40,6 @@ import {
 const skip = skipReason()
 
 const Partitions = 6
-const Count = 90_000
 const Rate = 2_000
 const Cycles = 2
 const S3LatencyMs = 25
@@ -46,6 +51,12 @@ const settled = (members: ReadonlyArray<Proc>) => {
   return held.every((h) => h.length > 0) && all.length === Partitions && new Set(all).size === Partitions ? held : undefined
 }
 
+/** Resolves once each member has stored a file after this call: each is archiving what it now holds. */
+const eachStoresAFile = (what: string, members: ReadonlyArray<Proc>) => {
+  const before = members.map(storedFiles)
+  return eventually(what, () => (members.every((m, i) => storedFiles(m) > before[i]!) ? true : undefined), 90_000, 100)
+}
+
 describe.skipIf(skip !== undefined)("fault: rebalance storm (archivers 1 → 3 → 1, twice, during production)", () => {
   afterEach(killLeftovers)
 
@@ -54,17 +65,13 @@ describe.skipIf(skip !== undefined)("fault: rebalance storm (archivers 1 → 3 �
     const names = uniqueNames("rebalance-storm", Partitions)
     const relay = await latencyRelay(new URL(s3Env().endpoint), S3LatencyMs)
     const env = { ...names, ...FastGroups, LOG_LEVEL: "debug", S3_ENDPOINT: relay.url }
-    // --idle-exit only ends the last survivor once production is over: everyone gets records every second till then.
-    const archive = (i: number) => startCli(`archive-${i}`, ["archive", "--idle-exit", "12s", "--max-records-per-file", "1000"], env)
+    // No --idle-exit: the members leave by SIGTERM, the survivor once the group has committed everything.
+    const archive = (i: number) => startCli(`archive-${i}`, ["archive", "--max-records-per-file", "1000"], env)
     try {
-      const producer = startCli(
-        "simulate",
-        ["simulate", "--to", "kafka", "--seed", "47", "--count", String(Count), "--drones", "100", "--start", "2026-11-06T18:00:00Z", "--rate", String(Rate)],
-        names
-      )
+      const production = startProduction("simulate", names, { seed: 47, drones: 100, start: "2026-11-06T18:00:00Z", rate: Rate, alertRatio: 0.01 })
       const first = archive(1)
-      await first.waitForStderr(/"archiver assigned"/, 60_000)
-      await sleep(3_000)
+      await first.waitForStderr(/"archiver assigned"/, 90_000)
+      await eachStoresAFile(`${first.name} storing files`, [first])
 
       const timeline: Array<string> = []
       const stopped: Array<Proc> = []
@@ -75,37 +82,36 @@ describe.skipIf(skip !== undefined)("fault: rebalance storm (archivers 1 → 3 �
         const joined = [archive(next), archive(next + 1)]
         next += 2
         const trio = [survivor, ...joined]
-        const shares = await eventually(`cycle ${cycle}: three archivers sharing the partitions`, () => settled(trio), 60_000, 100)
+        const shares = await eventually(`cycle ${cycle}: three archivers sharing the partitions`, () => settled(trio), 90_000, 100)
         timeline.push(`cycle ${cycle} at ${Date.now() - started} ms: ${trio.map((p, i) => `${p.name}=${JSON.stringify(shares[i])}`).join(" ")}`)
-        await sleep(3_000)
+        await eachStoresAFile(`cycle ${cycle}: each of the three storing a file of its share`, trio)
         // 3 → 1: the long-lived member and one newcomer leave; the other newcomer takes everything.
         const leaving = [survivor, joined[0]!]
         leaving.forEach((p) => p.signal("SIGTERM"))
         await Promise.all(leaving.map((p) => cleanExit(p, 30_000)))
         stopped.push(...leaving)
         survivor = joined[1]!
-        await eventually(`cycle ${cycle}: ${survivor.name} holding all partitions`, () => (membership(survivor, "archiver").held.length === Partitions ? true : undefined), 60_000, 100)
-        timeline.push(`cycle ${cycle} at ${Date.now() - started} ms: ${survivor.name} holds all`)
-        await sleep(2_000)
+        const alone = survivor
+        await eventually(`cycle ${cycle}: ${alone.name} holding all partitions`, () => (membership(alone, "archiver").held.length === Partitions ? true : undefined), 90_000, 100)
+        timeline.push(`cycle ${cycle} at ${Date.now() - started} ms: ${alone.name} holds all`)
+        await eachStoresAFile(`cycle ${cycle}: ${alone.name} storing files, holding all partitions`, [alone])
       }
-      const producedDuringStorm = sumOf(await endOffsets(names.REPORTS_TOPIC))
-
-      await cleanExit(producer, 120_000)
-      await cleanExit(survivor, 120_000)
+      // The storm is over: so is production.
+      const produced = await production.stop()
+      await stopWhenCaughtUp(names.ARCHIVER_GROUP, names.REPORTS_TOPIC, [survivor])
 
       const ends = await endOffsets(names.REPORTS_TOPIC)
-      expect(sumOf(ends)).toBe(Count)
-      expect(producedDuringStorm).toBeLessThan(Count)
-      expect(sumOf(await committedOffsets(names.ARCHIVER_GROUP, names.REPORTS_TOPIC))).toBe(Count)
+      expect(sumOf(ends)).toBe(produced)
+      expect(sumOf(await committedOffsets(names.ARCHIVER_GROUP, names.REPORTS_TOPIC))).toBe(produced)
       const check = checkExactlyOnce(names.REPORTS_TOPIC, await readS3Archive(names.S3_PREFIX), ends)
-      expect(check).toMatchObject(exactlyOnce(Count))
+      expect(check).toMatchObject(exactlyOnce(produced))
 
       const all = [...stopped, survivor]
       const totals = all.map((p) => ({ name: p.name, moves: membership(p, "archiver").events.length, ...archiverTotals(p) }))
-      // Every member archived something, and the storm moved partitions around.
+      // Every member archived something (each was seen storing a file before it left).
       totals.forEach((t) => expect(t.archived ?? 0).toBeGreaterThan(0))
       console.log(
-        `rebalance-storm: ${Count} reports in ${check.files} files, ${producedDuringStorm} produced when the storm ended; ${timeline.join("; ")}; ` +
+        `rebalance-storm: ${produced} reports in ${check.files} files, produced until the storm ended; ${timeline.join("; ")}; ` +
           `members ${JSON.stringify(totals)}; total ${Date.now() - started} ms`
       )
     } finally {
@@ -120,25 +126,21 @@ describe.skipIf(skip !== undefined)("fault: rebalance storm (archivers 1 → 3 �
     const names = uniqueNames("rebalance-stuck", Partitions)
     const relay = await latencyRelay(new URL(s3Env().endpoint), 0)
     const env = { ...names, ...FastGroups, LOG_LEVEL: "debug" }
-    const count = 20_000
     try {
-      const producer = startCli(
-        "simulate",
-        ["simulate", "--to", "kafka", "--seed", "53", "--count", String(count), "--drones", "40", "--start", "2026-11-03T10:00:00Z", "--rate", "500"],
-        names
-      )
-      const slow = startCli("archive-slow", ["archive", "--idle-exit", "10s"], { ...env, S3_ENDPOINT: relay.url })
-      await slow.waitForStderr(/"archiver assigned"/, 60_000)
-      await sleep(3_000)
-      // S3 answers the slow member 14 s late: its next put outlasts the 10 s rebalance timeout.
+      // Production lasts until the slow member is back in the group, however long that takes.
+      const production = startProduction("simulate", names, { seed: 53, drones: 40, start: "2026-11-03T10:00:00Z", rate: 500, alertRatio: 0.01 })
+      const slow = startCli("archive-slow", ["archive"], { ...env, S3_ENDPOINT: relay.url })
+      await slow.waitForStderr(/"archiver assigned"/, 90_000)
+      await eachStoresAFile("the slow member storing files", [slow])
+      // S3 answers the slow member 14 s late: its next request outlasts the 6 s session and the 10 s rebalance timeout.
       relay.setDelay(14_000)
-      await sleep(2_000)
-      const fast = startCli("archive-fast", ["archive", "--idle-exit", "10s"], env)
-      await eventually("the fast member holding every partition", () => (membership(fast, "archiver").held.length === Partitions ? true : undefined), 60_000, 100)
+      await eventually("the slow member waiting on S3", () => (relay.held() > 0 ? true : undefined), 90_000, 50)
+      const fast = startCli("archive-fast", ["archive"], env)
+      await eventually("the fast member holding every partition", () => (membership(fast, "archiver").held.length === Partitions ? true : undefined), 120_000, 100)
       relay.setDelay(0)
-      await eventually("the slow member back in the group", () => settled([slow, fast]), 60_000, 100)
-      await cleanExit(producer, 120_000)
-      await Promise.all([cleanExit(slow, 120_000), cleanExit(fast, 120_000)])
+      await eventually("the slow member back in the group", () => settled([slow, fast]), 120_000, 100)
+      const count = await production.stop()
+      await stopWhenCaughtUp(names.ARCHIVER_GROUP, names.REPORTS_TOPIC, [slow, fast])
 
       const ends = await endOffsets(names.REPORTS_TOPIC)
       expect(sumOf(ends)).toBe(count)
@@ -153,7 +155,7 @@ describe.skipIf(skip !== undefined)("fault: rebalance storm (archivers 1 → 3 �
       }
       const fenced = (slow.stderr().match(/archiver: not writing/g) ?? []).length
       console.log(
-        `rebalance-stuck: ${check.files} files; slow member ${JSON.stringify(membership(slow, "archiver").events.map((e) => `${e.kind}${e.partitions.join(",")}`))} ` +
+        `rebalance-stuck: ${count} reports in ${check.files} files; slow member ${JSON.stringify(membership(slow, "archiver").events.map((e) => `${e.kind}${e.partitions.join(",")}`))} ` +
           `${JSON.stringify(archiverTotals(slow))}, ${fenced} writes fenced off; fast member ${JSON.stringify(archiverTotals(fast))}; total ${Date.now() - started} ms`
       )
       expect(check).toMatchObject(exactlyOnce(count))

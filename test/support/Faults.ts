@@ -4,10 +4,14 @@
 import { spawn } from "node:child_process"
 import * as net from "node:net"
 import { fileURLToPath } from "node:url"
+import { Either } from "effect"
 import type { IHeaders } from "kafkajs"
 import type { ArchivedReport } from "../../src/archive/ParquetReports.js"
+import { decodeReport, encodeReport } from "../../src/domain/Codec.js"
+import { makeGenerator } from "../../src/domain/Generator.js"
+import type { Report } from "../../src/domain/Report.js"
 import { kafkaBrokers, s3Env } from "./Infra.js"
-import { type ArchiveFile, committedOffsets, endOffsets, kafka, type Proc, sumOf } from "./Processes.js"
+import { type ArchiveFile, cleanExit, committedOffsets, endOffsets, type Exit, kafka, type Proc, type Production, readTopic, sleep, sumOf } from "./Processes.js"
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url))
 
@@ -41,6 +45,89 @@ export const caughtUp = async (group: string, topic: string): Promise<boolean> =
   const [ends, committed] = await Promise.all([endOffsets(topic), committedOffsets(group, topic)])
   return [...ends].every(([p, end]) => end === 0 || committed.get(p) === end)
 }
+
+/**
+ * Wait until `group` has committed the end of every partition of `topic` (the test's producer stopped
+ * first), then SIGTERM its `members` and expect them to exit 0. Fails at once when a member exits before.
+ * This is how the fault tests end their consumers: by what the group has done, not by an --idle-exit
+ * that a stall on a busy machine could trigger early, or a fixed wait.
+ */
+export const stopWhenCaughtUp = async (group: string, topic: string, members: ReadonlyArray<Proc>, timeoutMs = 180_000): Promise<ReadonlyArray<Exit>> => {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const gone = members.find((m) => m.exited())
+    if (gone !== undefined) throw new Error(`${gone.name} exited before ${group} committed all of ${topic}; stderr tail:\n${gone.stderr().slice(-4000)}`)
+    if (await caughtUp(group, topic).catch(() => false)) break
+    if (Date.now() > deadline) throw new Error(`${group} did not commit all of ${topic} within ${timeoutMs} ms`)
+    await sleep(500)
+  }
+  members.forEach((m) => m.signal("SIGTERM"))
+  return Promise.all(members.map((m) => cleanExit(m, 30_000)))
+}
+
+export interface TopicReport {
+  readonly partition: number
+  readonly offset: number
+  readonly value: string
+  readonly report: Report
+}
+
+/** Every record of a reports topic, decoded (a record that is not a valid report fails the call). */
+export const readReports = async (topic: string): Promise<ReadonlyArray<TopicReport>> =>
+  (await readTopic(topic)).map((r) => ({
+    partition: r.partition,
+    offset: r.offset,
+    value: r.value,
+    report: Either.getOrElse(decodeReport(r.value), (e) => {
+      throw new Error(`${topic} ${r.partition}/${r.offset} is not a valid report: ${e.message}`)
+    })
+  }))
+
+/** What a stopped production left on the topic against its simulation; every list is empty when it is the simulation's prefix. */
+export interface SimulatedCheck {
+  readonly records: number
+  /** reportIds on the topic more than once (a retried send written twice). */
+  readonly duplicates: ReadonlyArray<string>
+  /** reportIds the simulation does not give (within the records on the topic and one send more). */
+  readonly unknown: ReadonlyArray<string>
+  /** Records whose bytes differ from the simulation's report. */
+  readonly differing: ReadonlyArray<string>
+  /** Positions in the simulation not on the topic, before the last send (a lost send). */
+  readonly missing: ReadonlyArray<number>
+}
+
+/**
+ * Check the topic against the simulation `production` ran: each report at most once, byte for byte, and
+ * every report of the simulation up to the last one sent. Only the last send (the one the stop may have
+ * cut short) may be partly missing. Lists are truncated to 20 examples.
+ */
+export const checkSimulated = (production: Pick<Production, "settings" | "sendSize">, records: ReadonlyArray<TopicReport>): SimulatedCheck => {
+  const generate = makeGenerator(production.settings)
+  const sim = Array.from({ length: records.length + production.sendSize }, (_, i) => generate(i))
+  const indexOf = new Map(sim.map((r, i) => [r.reportId, i]))
+  const seen = new Map<string, number>()
+  const unknown: Array<string> = []
+  const differing: Array<string> = []
+  records.forEach((r) => {
+    const id = r.report.reportId
+    seen.set(id, (seen.get(id) ?? 0) + 1)
+    const index = indexOf.get(id)
+    if (index === undefined) unknown.push(`${id} at ${r.partition}/${r.offset}`)
+    else if (r.value !== encodeReport(sim[index]!)) differing.push(`${id} at ${r.partition}/${r.offset}`)
+  })
+  const last = [...seen.keys()].reduce((max, id) => Math.max(max, indexOf.get(id) ?? -1), -1)
+  const missing = Array.from({ length: Math.max(0, last + 1 - production.sendSize) }, (_, i) => i).filter((i) => !seen.has(sim[i]!.reportId))
+  return {
+    records: records.length,
+    duplicates: [...seen].filter(([, n]) => n > 1).map(([id, n]) => `${id} ×${n}`).slice(0, 20),
+    unknown: unknown.slice(0, 20),
+    differing: differing.slice(0, 20),
+    missing: missing.slice(0, 20)
+  }
+}
+
+/** What `checkSimulated` gives for a clean prefix of `records` reports (for toMatchObject). */
+export const simulatedPrefix = (records: number) => ({ records, duplicates: [], unknown: [], differing: [], missing: [] })
 
 export interface RawRecord {
   readonly partition: number
@@ -133,12 +220,7 @@ export const kafkaPort = () => portOf(kafkaBrokers()[0] ?? "127.0.0.1:9092")
 
 export const s3Port = () => Number(new URL(s3Env().endpoint).port)
 
-/**
- * `bash infra/infra.sh <command>` on the services the tests use: the ports come from KAFKA_BROKERS and
- * S3_ENDPOINT (KAFKA_CONTROLLER_PORT: the Kafka port + 1 unless set); PEACESTATE_INFRA_SH names another copy
- * of the script (a second instance, with its own work folder, on other ports).
- */
-export const infraCtl = (command: "kafka-stop" | "kafka-start" | "s3-stop" | "s3-start"): Promise<string> =>
+const infraSh = (command: string): Promise<{ readonly code: number | null; readonly text: string }> =>
   new Promise((resolve, reject) => {
     const env = {
       ...process.env,
@@ -151,12 +233,29 @@ export const infraCtl = (command: "kafka-stop" | "kafka-start" | "s3-stop" | "s3
     child.stdout.on("data", (b: Buffer) => out.push(b))
     child.stderr.on("data", (b: Buffer) => out.push(b))
     child.on("error", reject)
-    child.on("close", (code) => {
-      const text = Buffer.concat(out).toString("utf8")
-      if (code === 0) resolve(text)
-      else reject(new Error(`infra.sh ${command} failed (exit ${code}):\n${text}`))
-    })
+    child.on("close", (code) => resolve({ code, text: Buffer.concat(out).toString("utf8") }))
   })
+
+/**
+ * `bash infra/infra.sh <command>` on the services the tests use: the ports come from KAFKA_BROKERS and
+ * S3_ENDPOINT (KAFKA_CONTROLLER_PORT: the Kafka port + 1 unless set); PEACESTATE_INFRA_SH names another copy
+ * of the script (a second instance, with its own work folder, on other ports).
+ *
+ * A start that reports "exited during startup" is run once more: on a busy machine infra.sh can look at the
+ * new process between its fork and its exec, before the command line carries the marker it checks, and take
+ * a starting server for a dead one. The second run finds the server running and waits for it to be ready
+ * (or starts it, and fails again if it really cannot start).
+ */
+export const infraCtl = async (command: "kafka-stop" | "kafka-start" | "s3-stop" | "s3-start"): Promise<string> => {
+  const first = await infraSh(command)
+  if (first.code === 0) return first.text
+  if (command.endsWith("-start") && first.text.includes("exited during startup")) {
+    const again = await infraSh(command)
+    if (again.code === 0) return `${first.text}${again.text}`
+    throw new Error(`infra.sh ${command} failed twice (exit ${again.code}):\n${first.text}\n${again.text}`)
+  }
+  throw new Error(`infra.sh ${command} failed (exit ${first.code}):\n${first.text}`)
+}
 
 export const portOpen = (port: number): Promise<boolean> =>
   new Promise((resolve) => {

@@ -9,6 +9,7 @@ import { Kafka, logLevel } from "kafkajs"
 import * as S3ObjectStore from "../../src/adapters/S3ObjectStore.js"
 import { type ArchivedReport, decodeReports } from "../../src/archive/ParquetReports.js"
 import { fileNameOf, hourFolderOf } from "../../src/archiver/Layout.js"
+import type { SimulationSettings } from "../../src/domain/Generator.js"
 import { ObjectStore } from "../../src/ports/ObjectStore.js"
 import { infraEnv, kafkaBrokers, s3Env } from "./Infra.js"
 
@@ -230,6 +231,80 @@ export const cleanExit = async (proc: Proc, timeoutMs: number): Promise<Exit> =>
   return exit
 }
 
+// ------------------------------------------------------------------------------------- production
+
+/** A simulation run to Kafka at a steady rate, without a set end: the test stops it (see startProduction). */
+export interface Simulation {
+  readonly seed: number
+  readonly drones: number
+  /** ISO-8601 instant of the first simulated minute. */
+  readonly start: string
+  /** Reports per second. */
+  readonly rate: number
+  readonly alertRatio: number
+}
+
+export interface Production {
+  readonly proc: Proc
+  /** What determines the reports, as src/domain/Generator.ts takes it (to recompute what was sent). */
+  readonly settings: SimulationSettings
+  /** The most reports one send of the simulator carries: a stop can cut short only the last send. */
+  readonly sendSize: number
+  /** Reports on the topic now. */
+  readonly produced: () => Promise<number>
+  /** Resolves with the reports on the topic once they are at least `n`; fails at once if the simulator ends first. */
+  readonly waitForProduced: (n: number, timeoutMs?: number) => Promise<number>
+  /**
+   * SIGTERM, a clean exit, and the reports on the topic. Fails when the simulator ended before (it was
+   * given an hour's worth of reports, so it can only have crashed).
+   */
+  readonly stop: () => Promise<number>
+}
+
+/**
+ * The simulator producing to the reports topic of `names` at `sim.rate` until `stop()`: a test drives its
+ * phases (kills, rebalances, outages) by what it observes, and production lasts until they are over, however
+ * long they take on the machine at hand. Its count is an hour at the rate, which no test lasts, so production
+ * never runs out under a slow phase. What was produced is then what the topic holds (`stop()` returns it).
+ */
+export const startProduction = (name: string, names: Names, sim: Simulation): Production => {
+  const count = Math.ceil(sim.rate * 3_600)
+  const proc = startCli(
+    name,
+    ["simulate", "--to", "kafka", "--seed", String(sim.seed), "--count", String(count), "--drones", String(sim.drones), "--start", sim.start, "--rate", String(sim.rate), "--alert-ratio", String(sim.alertRatio)],
+    names
+  )
+  const produced = () => endOffsets(names.REPORTS_TOPIC).then(sumOf)
+  const ended = async () => {
+    const exit = await proc.exit
+    return new Error(`${name} ended (${exit.code ?? exit.signal}) before the test stopped it; stderr tail:\n${tail(proc.stderr())}`)
+  }
+  const waitForProduced = async (n: number, timeoutMs = 120_000) => {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      if (proc.exited()) throw await ended()
+      const now = await produced().catch(() => -1)
+      if (now >= n) return now
+      if (Date.now() > deadline) throw new Error(`${name}: ${now} reports on ${names.REPORTS_TOPIC} after ${timeoutMs} ms, waiting for ${n}; stderr tail:\n${tail(proc.stderr())}`)
+      await sleep(500)
+    }
+  }
+  return {
+    proc,
+    settings: { seed: sim.seed, drones: sim.drones, startMs: Date.parse(sim.start), alertRatio: sim.alertRatio },
+    // src/cli/Simulate.ts publishes chunks of rate/100 reports (at most 1000).
+    sendSize: Math.max(1, Math.min(1000, Math.floor(sim.rate / 100))),
+    produced,
+    waitForProduced,
+    stop: async () => {
+      if (proc.exited()) throw await ended()
+      proc.signal("SIGTERM")
+      await cleanExit(proc, 30_000)
+      return produced()
+    }
+  }
+}
+
 // ------------------------------------------------------------------------------- group membership
 
 export interface Membership {
@@ -263,6 +338,9 @@ export const archiverTotals = (proc: Proc) => {
   const m = /archiver: stopped after (\d+) reports: (\d+) archived in (\d+) files, (\d+) already stored, (\d+) bad/.exec(proc.stderr())
   return m === null ? undefined : { read: Number(m[1]), archived: Number(m[2]), files: Number(m[3]), skipped: Number(m[4]), bad: Number(m[5]) }
 }
+
+/** How many files an archiver has stored so far, from its `archiver: stored <key>` debug lines (LOG_LEVEL=debug). */
+export const storedFiles = (proc: Proc): number => (proc.stderr().match(/"archiver: stored /g) ?? []).length
 
 // ------------------------------------------------------------------------------------------ Kafka
 
@@ -462,6 +540,8 @@ export interface Relay {
   readonly url: string
   /** Change the delay of the chunks to come. */
   readonly setDelay: (ms: number) => void
+  /** Response chunks held back by a delay right now (received, due later, not passed on yet): a client waiting on the relay. */
+  readonly held: () => number
   readonly close: () => Promise<void>
 }
 
@@ -474,6 +554,7 @@ export const latencyRelay = (target: URL, delayMs: number): Promise<Relay> =>
   new Promise((resolve) => {
     const sockets = new Set<net.Socket>()
     let delay = delayMs
+    let held = 0
     const server = net.createServer((client) => {
       const upstream = net.connect(Number(target.port), target.hostname)
       sockets.add(client)
@@ -492,14 +573,23 @@ export const latencyRelay = (target: URL, delayMs: number): Promise<Relay> =>
         while (queue.length > 0 && queue[0]!.at <= Date.now()) queue.shift()!.send()
         if (queue.length > 0) timer = setTimeout(pump, queue[0]!.at - Date.now())
       }
-      const later = (send: () => void) => {
-        queue.push({ at: Math.max(Date.now() + delay, queue.at(-1)?.at ?? 0), send })
+      const later = (send: () => void, data = false) => {
+        const at = Math.max(Date.now() + delay, queue.at(-1)?.at ?? 0)
+        const delayed = data && at > Date.now()
+        if (delayed) held += 1
+        queue.push({
+          at,
+          send: () => {
+            if (delayed) held -= 1
+            send()
+          }
+        })
         if (timer === undefined) timer = setTimeout(pump, queue[0]!.at - Date.now())
       }
       upstream.on("data", (b: Buffer) =>
         later(() => {
           if (!client.destroyed) client.write(b)
-        })
+        }, true)
       )
       upstream.on("close", () => {
         sockets.delete(upstream)
@@ -514,6 +604,7 @@ export const latencyRelay = (target: URL, delayMs: number): Promise<Relay> =>
         setDelay: (ms) => {
           delay = ms
         },
+        held: () => held,
         close: () =>
           new Promise<void>((ok) => {
             server.close(() => ok())

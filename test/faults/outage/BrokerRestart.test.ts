@@ -1,97 +1,177 @@
 // Fault: the Kafka broker restarts while the simulator produces (--rate) and the alerter and archiver
-// consume. Everyone rides it out: the archive holds every produced report exactly once, every alert is
-// on the alerts topic (at-least-once: compared as sets).
+// consume. Nothing is lost: the simulator's reports are all on the topic once (idempotent retries), the
+// archive holds every produced report exactly once, every alert is on the alerts topic (at-least-once:
+// compared as sets).
+//
+// How long the broker is away is the stop, FAULTS_BROKER_DOWN_MS (3 s), and the JVM's start, which takes
+// 5 s on an idle machine and twice that on a busy one. The components ride out an outage within kafkajs'
+// retry budget (≈ 15 s, README "Not covered"): after one shorter than RideOutMs the test asserts that none
+// of them exited. After a longer one a component may give up with exit 1 (never silently), and the test
+// does what its supervisor would: it restarts alert/archive, which lose nothing; the simulator's failed
+// send ends production, and what it sent before is on the topic. Production otherwise lasts until it has
+// resumed after the restart, however long that takes.
 //
 // This stops the shared broker (infra.sh kafka-stop / kafka-start): it runs in its own vitest
 // invocation, after the other test files (see package.json "test").
 import { afterEach, describe, expect, it } from "@effect/vitest"
-import { Chunk, Effect, Stream } from "effect"
 import { alertsOf } from "../../../src/domain/AlertRule.js"
-import { reports } from "../../../src/simulator/Simulator.js"
-import { alertIdsOn, caughtUp, infraCtl, kafkaPort, metricsBase, metricSum, portOpen, readRawTopic, scrape } from "../../support/Faults.js"
+import {
+  alertIdsOn,
+  caughtUp,
+  checkSimulated,
+  infraCtl,
+  kafkaPort,
+  metricsBase,
+  metricSum,
+  portOpen,
+  readRawTopic,
+  readReports,
+  scrape,
+  simulatedPrefix
+} from "../../support/Faults.js"
 import { skipReason } from "../../support/Infra.js"
 import {
   checkExactlyOnce,
   cleanExit,
+  committedOffsets,
   deleteTopics,
   endOffsets,
   eventually,
   exactlyOnce,
   killLeftovers,
+  type Proc,
   readS3Archive,
   removeS3Prefix,
   sleep,
   startCli,
+  startProduction,
   sumOf,
   uniqueNames
 } from "../../support/Processes.js"
 
 const skip = skipReason()
 
-const Count = 24_000
 const Rate = 800
-const DownMs = Number(process.env.FAULTS_BROKER_DOWN_MS ?? 8_000)
-const sim = { seed: 31, count: Count, drones: 40, startMs: Date.parse("2026-11-02T00:00:00.000Z"), alertRatio: 0.05 }
+const DownMs = Number(process.env.FAULTS_BROKER_DOWN_MS ?? 3_000)
+/** Outages shorter than this (from the stop to the broker ready again) are well within kafkajs' retry budget (≈ 15 s). */
+const RideOutMs = 12_000
+
+/** A component and its incarnations: restarted when it gives up, as by a supervisor, once that is allowed. */
+const supervised = (start: (i: number) => Proc) => {
+  const incarnations: Array<Proc> = [start(1)]
+  const current = () => incarnations.at(-1)!
+  return {
+    incarnations,
+    current,
+    /** Restart the component if it has exited; fails unless `allowed`, and for any exit but a give-up (1). */
+    check: async (allowed: boolean) => {
+      if (!current().exited()) return
+      const exit = await current().exit
+      const why = `${current().name} exited (${exit.code ?? exit.signal}); stderr tail:\n${current().stderr().slice(-4000)}`
+      expect(allowed, why).toBe(true)
+      expect(exit.code, why).toBe(1)
+      incarnations.push(start(incarnations.length + 1))
+    }
+  }
+}
 
 describe.skipIf(skip !== undefined)("fault: broker restart", () => {
   afterEach(killLeftovers)
 
-  it("producer, alerter and archiver ride out a broker restart: nothing lost, archive exactly once, all alerts", async () => {
+  it("producer, alerter and archiver across a broker restart: nothing lost, archive exactly once, all alerts", async () => {
     const names = uniqueNames("broker-restart", 3)
     const port = kafkaPort()
     try {
-      const archiver = startCli("archive", ["archive", "--metrics-port", "0", "--max-records-per-file", "1000"], names)
-      const alerter = startCli("alert", ["alert", "--metrics-port", "0"], names)
-      const [archiverBase, alerterBase] = await Promise.all([metricsBase(archiver), metricsBase(alerter)])
-      const producer = startCli(
-        "simulate",
-        ["simulate", "--to", "kafka", "--seed", "31", "--count", String(Count), "--drones", "40", "--rate", String(Rate), "--alert-ratio", "0.05"],
-        names
-      )
+      const archiver = supervised((i) => startCli(`archive-${i}`, ["archive", "--metrics-port", "0", "--max-records-per-file", "1000"], names))
+      const alerter = supervised((i) => startCli(`alert-${i}`, ["alert", "--metrics-port", "0"], names))
+      const [archiverBase, alerterBase] = await Promise.all([metricsBase(archiver.current(), 90_000), metricsBase(alerter.current(), 90_000)])
+      const production = startProduction("simulate", names, { seed: 31, drones: 40, start: "2026-11-02T00:00:00Z", rate: Rate, alertRatio: 0.05 })
       await eventually(
         "both consumers to read some reports",
         async () => {
           const [a, b] = await Promise.all([scrape(archiverBase), scrape(alerterBase)])
           return metricSum(a, "peacestate_files_written_total") >= 1 && metricSum(b, "peacestate_alerts_total") >= 1 ? true : undefined
         },
-        60_000
+        90_000
       )
 
+      const stopAt = Date.now()
       await infraCtl("kafka-stop")
       expect(await portOpen(port)).toBe(false)
       await sleep(DownMs)
       await infraCtl("kafka-start")
       expect(await portOpen(port)).toBe(true)
+      const outageMs = Date.now() - stopAt
+      const rideOut = outageMs < RideOutMs
 
-      await cleanExit(producer, 120_000)
-      // The idempotent producer: a retried send is not written twice.
-      const ends = await endOffsets(names.REPORTS_TOPIC)
-      expect(sumOf(ends)).toBe(Count)
-      expect(archiver.exited(), archiver.stderr().slice(-4000)).toBe(false)
-      expect(alerter.exited(), alerter.stderr().slice(-4000)).toBe(false)
+      // Production resumes after the restart (5 s worth of reports more, which the consumers read as they
+      // reconnect), or, after a long outage, the simulator may have given up (exit 1, never silently).
+      const atRestart = await eventually("the topic's offsets after the restart", () => production.produced(), 120_000, 500)
       await eventually(
-        "both groups to commit everything",
-        async () =>
-          (await caughtUp(names.ARCHIVER_GROUP, names.REPORTS_TOPIC)) && (await caughtUp(names.ALERTER_GROUP, names.REPORTS_TOPIC)) ? true : undefined,
-        90_000,
+        "production to resume after the restart",
+        async () => (production.proc.exited() || (await production.produced()) >= atRestart + 5 * Rate ? true : undefined),
+        120_000,
         500
       )
-      archiver.signal("SIGTERM")
-      alerter.signal("SIGTERM")
-      await Promise.all([cleanExit(archiver, 10_000), cleanExit(alerter, 10_000)])
+      const producerGaveUp = production.proc.exited()
+      if (producerGaveUp) {
+        const exit = await production.proc.exit
+        const why = `the simulator exited (${exit.code ?? exit.signal}) after a ${outageMs} ms outage; stderr tail:\n${production.proc.stderr().slice(-4000)}`
+        expect(rideOut, why).toBe(false)
+        expect(exit.code, why).toBe(1)
+        expect(production.proc.stderr(), why).toMatch(/publish to .* failed/)
+      }
+      const count = producerGaveUp ? await production.produced() : await production.stop()
 
-      const simulated = Chunk.toReadonlyArray(Effect.runSync(Stream.runCollect(reports(sim))))
+      // Both groups commit everything (a consumer that gave up is restarted).
+      const groups = [
+        { group: names.ARCHIVER_GROUP, component: archiver },
+        { group: names.ALERTER_GROUP, component: alerter }
+      ]
+      const deadline = Date.now() + 240_000
+      for (;;) {
+        for (const g of groups) await g.component.check(!rideOut)
+        const done = await Promise.all(groups.map((g) => caughtUp(g.group, names.REPORTS_TOPIC).catch(() => false)))
+        if (done.every((d) => d)) break
+        if (Date.now() > deadline) {
+          const state = await Promise.all(
+            groups.map(async (g) => {
+              const p = g.component.current()
+              const committed = await committedOffsets(g.group, names.REPORTS_TOPIC).catch(() => new Map())
+              return `${p.name} (incarnation ${g.component.incarnations.length}, ${p.exited() ? "exited" : "running"}), committed ${JSON.stringify([...committed])}; stderr tail:\n${p.stderr().slice(-3000)}`
+            })
+          )
+          throw new Error(`the groups did not commit all of ${names.REPORTS_TOPIC} within 240 s (caught up: ${JSON.stringify(done)}; ends ${JSON.stringify([...(await endOffsets(names.REPORTS_TOPIC))])})\n${state.join("\n")}`)
+        }
+        await sleep(500)
+      }
+      for (const g of groups) await g.component.check(!rideOut)
+      const last = groups.map((g) => g.component.current())
+      last.forEach((p) => p.signal("SIGTERM"))
+      await Promise.all(last.map((p) => cleanExit(p, 30_000)))
+
+      // The idempotent producer: a retried send is not written twice, and none is lost.
+      const ends = await endOffsets(names.REPORTS_TOPIC)
+      expect(sumOf(ends)).toBe(count)
+      const produced = await readReports(names.REPORTS_TOPIC)
+      expect(checkSimulated(production, produced)).toMatchObject(simulatedPrefix(count))
+
       const files = await readS3Archive(names.S3_PREFIX)
-      expect(checkExactlyOnce(names.REPORTS_TOPIC, files, ends)).toMatchObject(exactlyOnce(Count))
-      expect(files.flatMap((f) => f.reports.map((r) => r.report.reportId)).sort()).toStrictEqual(simulated.map((r) => r.reportId).sort())
+      expect(checkExactlyOnce(names.REPORTS_TOPIC, files, ends)).toMatchObject(exactlyOnce(count))
+      expect(files.flatMap((f) => f.reports.map((r) => r.report.reportId)).sort()).toStrictEqual(produced.map((r) => r.report.reportId).sort())
 
-      const expectedAlerts = simulated.flatMap((r) => alertsOf(r, { detectedAt: new Date(0) }).map((a) => a.alertId)).sort()
+      const expectedAlerts = produced.flatMap((r) => alertsOf(r.report, { detectedAt: new Date(0) }).map((a) => a.alertId)).sort()
       const alerts = await readRawTopic(names.ALERTS_TOPIC)
       expect(alerts.length).toBeGreaterThanOrEqual(expectedAlerts.length)
       expect(alertIdsOn(alerts)).toStrictEqual(expectedAlerts)
+      console.log(
+        `broker restart: outage ${outageMs} ms (${rideOut ? "ridden out" : "beyond the ride-out bound"}); ${count} reports (${atRestart} when the broker was back` +
+          `${producerGaveUp ? ", then the simulator gave up" : ""}), ${expectedAlerts.length} alerts, ${alerts.length - expectedAlerts.length} duplicates, ${files.length} files; ` +
+          `incarnations: archive ${archiver.incarnations.length}, alert ${alerter.incarnations.length}`
+      )
     } finally {
       if (!(await portOpen(port))) await infraCtl("kafka-start")
       await Promise.all([deleteTopics(names), removeS3Prefix(names.S3_PREFIX)])
     }
-  }, 240_000)
+  }, 420_000)
 })
