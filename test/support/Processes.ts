@@ -346,10 +346,26 @@ export const storedFiles = (proc: Proc): number => (proc.stderr().match(/"archiv
 
 export const kafka = () => new Kafka({ brokers: [...kafkaBrokers()], clientId: "peacestate-tests", logLevel: logLevel.NOTHING })
 
-export const withAdmin = async <A>(f: (admin: ReturnType<Kafka["admin"]>) => Promise<A>): Promise<A> => {
+const isRetriable = (e: unknown): boolean => typeof e === "object" && e !== null && "retriable" in e && e.retriable === true
+
+/**
+ * Run `f` with a connected admin client. A retriable Kafka error (e.g. "This server is not the leader for
+ * that topic-partition" while a new topic's leader is being elected on a loaded machine) is tried again,
+ * for up to a minute: the tests check what Kafka holds, not how fast its metadata settles.
+ */
+export const withAdmin = async <A>(f: (admin: ReturnType<Kafka["admin"]>) => Promise<A>, deadline = Date.now() + 60_000): Promise<A> => {
   const admin = kafka().admin()
-  await admin.connect()
-  return f(admin).finally(() => admin.disconnect())
+  const attempt = async () => {
+    await admin.connect()
+    return await f(admin)
+  }
+  return attempt()
+    .catch(async (e: unknown) => {
+      if (!isRetriable(e) || Date.now() > deadline) throw e
+      await sleep(500)
+      return withAdmin(f, deadline)
+    })
+    .finally(() => admin.disconnect())
 }
 
 /** End offsets per partition: what Kafka holds (the topics are never compacted nor trimmed in a test). */
