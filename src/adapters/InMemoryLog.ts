@@ -1,5 +1,6 @@
 import { Array as Arr, Duration, Effect, Layer, Option, Ref } from "effect"
 import { type Batch, type LogRecord, LogError, MessageLog, type OutgoingRecord, type PartitionOffset } from "../ports/MessageLog.js"
+import { fnv1a } from "../util/Fnv1a.js"
 
 const MaxBatch = 4096
 const PollPause = Duration.millis(2)
@@ -9,7 +10,7 @@ const toBytes = (v: Uint8Array | string): Uint8Array => (typeof v === "string" ?
 
 /** Stable key → partition (FNV-1a), like Kafka's keyed partitioning: one key, one partition. */
 export const partitionOf = (key: string, partitions: number): number =>
-  (Arr.reduce(Arr.fromIterable(key), 0x811c9dc5, (h, ch) => Math.imul(h ^ (ch.codePointAt(0) ?? 0), 0x01000193)) >>> 0) % partitions
+  fnv1a(key) % partitions
 
 interface Group {
   readonly members: ReadonlyArray<string>

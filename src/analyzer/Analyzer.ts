@@ -4,9 +4,10 @@ import { Array as Arr, Chunk, Config, Effect, Option, Order, Ref, Stream } from 
 import { createHash } from "node:crypto"
 import * as os from "node:os"
 import * as WT from "node:worker_threads"
-import { ReportsPrefix } from "../archiver/Layout.js"
+import { partitionOfKey, ReportsPrefix } from "../archiver/Layout.js"
 import { combine, empty, type Stats } from "../domain/Stats.js"
 import { ObjectStore, type ObjectInfo } from "../ports/ObjectStore.js"
+import { fnv1a } from "../util/Fnv1a.js"
 import { fmt, rate, withProgress } from "../util/Progress.js"
 import { foldFiles } from "./FoldFiles.js"
 import type { Split } from "./Partial.js"
@@ -28,15 +29,10 @@ export interface AnalyzeOptions {
 
 export const defaultWorkers = (): number => Math.max(1, typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length)
 
-const hash = (s: string): number =>
-  Arr.reduce(Arr.fromIterable(s), 0x811c9dc5, (h, ch) => Math.imul(h ^ (ch.codePointAt(0) ?? 0), 0x01000193)) >>> 0
-
-const HourFolder = /(?:^|\/)date=(\d{4}-\d{2}-\d{2})\/hour=(\d{2})\//
-
 /** Start of the hour a key's folder names (epoch millis), when it follows the layout. */
 export const hourOfKey = (key: string): Option.Option<number> =>
-  Option.flatMap(Option.fromNullable(HourFolder.exec(key)), (m) => {
-    const ms = Date.parse(`${m[1]}T${m[2]}:00:00Z`)
+  Option.flatMap(partitionOfKey(key), ({ date, hour }) => {
+    const ms = Date.parse(`${date}T${String(hour).padStart(2, "0")}:00:00Z`)
     return Number.isFinite(ms) ? Option.some(ms) : Option.none()
   })
 
@@ -68,7 +64,7 @@ export const selectFiles = (options: Pick<AnalyzeOptions, "shard" | "from" | "un
           Option.getOrElse(Option.map(options.from, (f) => h + HourMs > f), () => true) &&
           Option.getOrElse(Option.map(options.until, (u) => h < u), () => true)
       })
-    const inShard = (key: string) => Option.match(options.shard, { onNone: () => true, onSome: (s) => hash(key) % s.count === s.index })
+    const inShard = (key: string) => Option.match(options.shard, { onNone: () => true, onSome: (s) => fnv1a(key) % s.count === s.index })
     const all = Arr.sort(
       Arr.filter(Chunk.toReadonlyArray(listed), (o: ObjectInfo) => o.key.endsWith(".parquet") && inRange(o.key)),
       Order.mapInput(Order.string, (o: ObjectInfo) => o.key)

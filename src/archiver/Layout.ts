@@ -1,3 +1,5 @@
+import { Option } from "effect"
+
 /** Archive layout (CONTRACT §4): `reports/date=YYYY-MM-DD/hour=HH/<file>.parquet` under the root. */
 
 export const ReportsPrefix = "reports/"
@@ -20,8 +22,8 @@ export const fileNameOf = (topic: string, partition: number, firstOffset: number
 export const fileKeyOf = (folder: string, topic: string, partition: number, firstOffset: number): string =>
   `${folder}/${fileNameOf(topic, partition, firstOffset)}`
 
+const HourFolder = /(?:^|\/)date=(\d{4}-\d{2}-\d{2})\/hour=(\d{2})\//
+
 /** Date and hour of an archive key, when it follows the layout. */
-export const partitionOfKey = (key: string): { readonly date: string; readonly hour: number } | undefined => {
-  const m = /(?:^|\/)date=(\d{4}-\d{2}-\d{2})\/hour=(\d{2})\//.exec(key)
-  return m === undefined || !m ? undefined : { date: m[1] ?? "", hour: Number(m[2]) }
-}
+export const partitionOfKey = (key: string): Option.Option<{ readonly date: string; readonly hour: number }> =>
+  Option.map(Option.fromNullable(HourFolder.exec(key)), (m) => ({ date: m[1] ?? "", hour: Number(m[2]) }))
