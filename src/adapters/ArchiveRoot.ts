@@ -1,7 +1,7 @@
 // Subpath imports: the package index re-exports undici, which a bundled worker would load for nothing.
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as NodePath from "@effect/platform-node/NodePath"
-import { type ConfigError, Data, Layer } from "effect"
+import { type ConfigError, Data, Layer, Option } from "effect"
 import { fileURLToPath } from "node:url"
 import type { ObjectStore, StoreError } from "../ports/ObjectStore.js"
 import * as LocalObjectStore from "./LocalObjectStore.js"
@@ -20,10 +20,10 @@ const s3Url = /^s3:\/\/([^/]*)\/*(.*)$/i
 /** `s3://bucket/prefix` (prefix normalised, without slashes at either end); `file://` URLs and anything else are local folders. */
 export const parseRoot = (s: string): ArchiveRoot => {
   const trimmed = s.trim()
-  const s3 = s3Url.exec(trimmed)
-  return s3
-    ? ArchiveRoot.S3({ bucket: s3[1] ?? "", prefix: S3ObjectStore.normalisePrefix(s3[2] ?? "").replace(/\/$/, "") })
-    : ArchiveRoot.Local({ folder: /^file:\/\//i.test(trimmed) ? fileURLToPath(trimmed) : s })
+  return Option.match(Option.fromNullable(s3Url.exec(trimmed)), {
+    onNone: () => ArchiveRoot.Local({ folder: /^file:\/\//i.test(trimmed) ? fileURLToPath(trimmed) : s }),
+    onSome: (s3) => ArchiveRoot.S3({ bucket: s3[1] ?? "", prefix: S3ObjectStore.normalisePrefix(s3[2] ?? "").replace(/\/$/, "") })
+  })
 }
 
 /** The inverse of `parseRoot`: `parseRoot(rootToString(r))` equals `r`. */
