@@ -1,4 +1,4 @@
-import { Array as Arr, Duration, Effect, Layer, Option, Ref } from "effect"
+import { Array as Arr, Data, Duration, Effect, Layer, Option, Ref } from "effect"
 import { type Batch, type LogRecord, LogError, MessageLog, type OutgoingRecord, type PartitionOffset } from "../ports/MessageLog.js"
 import { fnv1a } from "../util/Fnv1a.js"
 
@@ -11,6 +11,20 @@ const toBytes = (v: Uint8Array | string): Uint8Array => (typeof v === "string" ?
 /** Stable key → partition (FNV-1a), like Kafka's keyed partitioning: one key, one partition. */
 export const partitionOf = (key: string, partitions: number): number =>
   fnv1a(key) % partitions
+
+/** A topic that was never created (the cause of a LogError). */
+class UnknownTopicError extends Data.TaggedError("UnknownTopicError")<{ readonly topic: string }> {
+  override get message(): string {
+    return `unknown topic ${this.topic}`
+  }
+}
+
+/** A commit by a member whose partitions were reassigned meanwhile (the cause of a LogError). */
+class RebalancingError extends Data.TaggedError("RebalancingError") {
+  override get message(): string {
+    return "the group is rebalancing; partitions were reassigned"
+  }
+}
 
 interface Group {
   readonly members: ReadonlyArray<string>
@@ -52,7 +66,7 @@ export const make = (options: InMemoryLogOptions = {}) => Effect.gen(function* (
 
   const partitionsOf = (topic: string) =>
     Option.match(Option.fromNullable(topics.get(topic)), {
-      onNone: () => Effect.fail(new LogError({ operation: `topic ${topic}`, cause: new Error(`unknown topic ${topic}`) })),
+      onNone: () => Effect.fail(new LogError({ operation: `topic ${topic}`, cause: new UnknownTopicError({ topic }) })),
       onSome: Effect.succeed
     })
 
@@ -113,7 +127,7 @@ export const make = (options: InMemoryLogOptions = {}) => Effect.gen(function* (
           const g = groupOf(yield* Ref.get(groups))
           const m = yield* Ref.get(member)
           if (g.generation !== m.generation || !g.members.includes(id)) {
-            return yield* new LogError({ operation: "commit", cause: new Error("the group is rebalancing; partitions were reassigned") })
+            return yield* new LogError({ operation: "commit", cause: new RebalancingError() })
           }
           const stored = committed.get(key) ?? new Map<number, number>()
           offsets.forEach((o) => stored.set(o.partition, o.offset))

@@ -1,4 +1,4 @@
-import { Array as Arr, Config, type ConfigError, Deferred, Duration, Effect, Exit, Layer, Option, Order, Predicate, Ref, Runtime, Schedule } from "effect"
+import { Array as Arr, Config, type ConfigError, Data, Deferred, Duration, Effect, Exit, Layer, Option, Order, Predicate, Ref, Runtime, Schedule } from "effect"
 import kafkajs, { type Admin, type ConsumerConfig, type EachBatchPayload, type IHeaders, Kafka, type KafkaMessage, type logCreator, logLevel, type Message, Partitioners, type Producer } from "kafkajs"
 import { type Batch, type ConsumeOptions, type ConsumerHandler, type LogRecord, LogError, MessageLog, type OutgoingRecord, type PartitionOffset } from "../ports/MessageLog.js"
 
@@ -27,6 +27,16 @@ export const defaultTuning: KafkaTuning = {
 }
 
 // A record batch per partition must stay under the broker's message.max.bytes (1 MiB by default).
+/** A commit of partitions this member no longer holds (the cause of a LogError). */
+class NotAssignedError extends Data.TaggedError("NotAssignedError")<{
+  readonly topic: string
+  readonly partitions: ReadonlyArray<number>
+}> {
+  override get message(): string {
+    return `partitions ${this.partitions.join(",")} of ${this.topic} are not assigned to this member (rebalanced)`
+  }
+}
+
 const MaxSendBytes = 900_000
 const RecordOverhead = 64
 const Tick = 100
@@ -275,7 +285,7 @@ const make = (brokers: ReadonlyArray<string>, tuning: KafkaTuning) =>
             if (foreign.length > 0) {
               return yield* new LogError({
                 operation: "commit",
-                cause: new Error(`partitions ${foreign.map((o) => o.partition).join(",")} of ${topic} are not assigned to this member (rebalanced)`)
+                cause: new NotAssignedError({ topic, partitions: foreign.map((o) => o.partition) })
               })
             }
             yield* attempt(`commit (${group})`, () => consumer.commitOffsets(offsets.map((o) => ({ topic, partition: o.partition, offset: String(o.offset) }))))

@@ -1,5 +1,5 @@
 import { Command, Options } from "@effect/cli"
-import { Config, Effect, Option } from "effect"
+import { Config, Data, Effect, Option } from "effect"
 import { NamesConfig } from "../config/Names.js"
 import { ObjectStore } from "../ports/ObjectStore.js"
 import * as Shared from "./Shared.js"
@@ -10,11 +10,18 @@ const target = Options.text("target").pipe(
   Options.withDescription("Archive root: s3://bucket/prefix or a local folder. Default: s3://$S3_BUCKET/$S3_PREFIX. Env: S3_BUCKET, S3_PREFIX.")
 )
 
+/** `archive` without --target and without S3_BUCKET. */
+export class NoArchiveTargetError extends Data.TaggedError("NoArchiveTargetError") {
+  override get message(): string {
+    return "no archive target: set S3_BUCKET (and S3_PREFIX), or pass --target s3://bucket/prefix or a folder"
+  }
+}
+
 const defaultTarget = Effect.gen(function* () {
   const bucket = yield* Config.option(Config.string("S3_BUCKET"))
   const prefix = yield* Config.withDefault(Config.string("S3_PREFIX"), "")
   return yield* Option.match(bucket, {
-    onNone: () => Effect.fail(new Error("no archive target: set S3_BUCKET (and S3_PREFIX), or pass --target s3://bucket/prefix or a folder")),
+    onNone: () => Effect.fail(new NoArchiveTargetError()),
     onSome: (b) => Effect.succeed(`s3://${b}/${prefix}`)
   })
 })

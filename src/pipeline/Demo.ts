@@ -1,5 +1,5 @@
-import { FileSystem } from "@effect/platform"
-import { Chunk, Duration, Effect, Fiber, Option, Ref, Schedule, Stream } from "effect"
+import { FileSystem, type Error as PlatformError } from "@effect/platform"
+import { Chunk, Data, Duration, Effect, Fiber, Option, Ref, Schedule, Stream } from "effect"
 import * as AlertSinks from "../adapters/AlertSinks.js"
 import { runAlerter } from "../alerter/Alerter.js"
 import { analyze } from "../analyzer/Analyzer.js"
@@ -44,7 +44,17 @@ const MaxLag = 100_000
 const keyOfLine = (line: string): string =>
   Option.getOrElse(Option.flatMap(Option.fromNullable(/"droneId"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(line)), (m) => Option.fromNullable(m[1])), () => "")
 
-const sourceRecords = (source: DemoSource): Stream.Stream<OutgoingRecord, Error, FileSystem.FileSystem> =>
+/** The demo's input file could not be read. */
+export class DemoSourceError extends Data.TaggedError("DemoSourceError")<{
+  readonly path: string
+  readonly cause: PlatformError.PlatformError
+}> {
+  override get message(): string {
+    return `cannot read ${this.path}: ${this.cause.message}`
+  }
+}
+
+const sourceRecords = (source: DemoSource): Stream.Stream<OutgoingRecord, DemoSourceError, FileSystem.FileSystem> =>
   source._tag === "Simulator"
     ? reports({ ...source, rate: undefined }).pipe(Stream.map((r) => ({ key: r.droneId, value: encodeReport(r) })))
     : Stream.unwrap(
@@ -55,7 +65,7 @@ const sourceRecords = (source: DemoSource): Stream.Stream<OutgoingRecord, Error,
             Stream.zipWithIndex,
             Stream.filter(([line]) => line.trim().length > 0),
             Stream.map(([line, index]) => ({ key: keyOfLine(line), value: line, headers: { "source.file": source.path, "source.line": String(index + 1) } })),
-            Stream.mapError((e) => new Error(`cannot read ${source.path}: ${e.message}`))
+            Stream.mapError((cause) => new DemoSourceError({ path: source.path, cause }))
           )
         )
       )
