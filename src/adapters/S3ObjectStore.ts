@@ -10,7 +10,7 @@ import {
   S3Client,
   UploadPartCommand
 } from "@aws-sdk/client-s3"
-import { Array as Arr, Chunk, Config, type ConfigError, type Duration, Effect, Exit, Layer, Option, Redacted, Schedule, ScheduleDecision, Stream } from "effect"
+import { Array as Arr, Chunk, Config, type ConfigError, Data, type Duration, Effect, Exit, Layer, Option, Redacted, Schedule, ScheduleDecision, Stream } from "effect"
 import { type ObjectInfo, ObjectStore, StoreError } from "../ports/ObjectStore.js"
 
 /** Where an archive lives in S3: a bucket and a key prefix inside it ("" = the bucket root). */
@@ -87,13 +87,39 @@ export const isTransient = (e: unknown): boolean => {
   })
 }
 
-// A compact cause: SDK errors carry the request (StringToSign, access key id), which has no place in logs.
-const describe = (e: unknown): Error => {
-  const failure = asFailure(e)
-  const status = Option.match(statusOf(e), { onNone: () => "", onSome: (s) => ` (HTTP ${s})` })
-  const code = typeof failure.code === "string" ? ` [${failure.code}]` : ""
-  return new Error(`${nameOf(e) || "Error"}${status}${code}: ${String(failure.message ?? e)}`)
+/**
+ * A failed S3 request (the cause of a StoreError), compact: SDK errors carry the request (StringToSign,
+ * access key id), which has no place in logs, so only their name, HTTP status, code and message are kept.
+ */
+class S3RequestError extends Data.TaggedError("S3RequestError")<{
+  readonly errorName: string
+  readonly status: Option.Option<number>
+  readonly code: Option.Option<string>
+  readonly detail: string
+  /** Worth another try (see isTransient). */
+  readonly transient: boolean
+}> {
+  override get message(): string {
+    const status = Option.match(this.status, { onNone: () => "", onSome: (s) => ` (HTTP ${s})` })
+    const code = Option.match(this.code, { onNone: () => "", onSome: (c) => ` [${c}]` })
+    return `${this.errorName || "Error"}${status}${code}: ${this.detail}`
+  }
 }
+
+const requestError = (e: unknown): S3RequestError => {
+  const failure = asFailure(e)
+  return new S3RequestError({
+    errorName: nameOf(e),
+    status: statusOf(e),
+    code: typeof failure.code === "string" ? Option.some(failure.code) : Option.none(),
+    detail: String(failure.message ?? e),
+    transient: isTransient(e)
+  })
+}
+
+/** A response without a field we need: final, not retried. */
+const malformedResponse = (detail: string): S3RequestError =>
+  new S3RequestError({ errorName: "Error", status: Option.none(), code: Option.none(), detail, transient: false })
 
 const contentRange = /^bytes (\d+)-\d+\/(\d+|\*)$/
 
@@ -142,22 +168,22 @@ export const make = (root: S3Root, tuning: Tuning = defaultTuning) =>
         Schedule.union(Schedule.spaced(tuning.retryCap)),
         Schedule.jittered,
         Schedule.upTo(tuning.retryFor),
+        Schedule.whileInput((error: S3RequestError) => error.transient),
         Schedule.passthrough,
-        Schedule.whileInput(isTransient),
-        Schedule.onDecision((error: unknown, decision) =>
+        Schedule.onDecision((error: S3RequestError, decision) =>
           ScheduleDecision.isContinue(decision)
             ? Effect.logWarning("object store request failed, retrying").pipe(
-                Effect.annotateLogs({ store: rootString, operation, key, error: describe(error).message })
+                Effect.annotateLogs({ store: rootString, operation, key, error: error.message })
               )
             : Effect.void
         )
       )
 
-    /** One SDK call: interruptible (abort signal), retried while transient, failing with StoreError. */
-    const call = <A>(operation: string, key: string, f: (signal: AbortSignal) => Promise<A>): Effect.Effect<A, unknown> =>
-      Effect.tryPromise({ try: f, catch: (e) => e }).pipe(Effect.retry(retryPolicy(operation, key)))
+    /** One SDK call: interruptible (abort signal), retried while transient; callers map its S3RequestError to a StoreError. */
+    const call = <A>(operation: string, key: string, f: (signal: AbortSignal) => Promise<A>): Effect.Effect<A, S3RequestError> =>
+      Effect.tryPromise({ try: f, catch: requestError }).pipe(Effect.retry(retryPolicy(operation, key)))
 
-    const storeError = (operation: string, key: string) => (e: unknown) => new StoreError({ operation, key, cause: describe(e) })
+    const storeError = (operation: string, key: string) => (cause: S3RequestError) => new StoreError({ operation, key, cause })
 
     const putSingle = (key: string, bytes: Uint8Array) =>
       call("put", key, (signal) => client.send(new PutObjectCommand({ Bucket, Key: base + key, Body: bytes }), { abortSignal: signal }))
@@ -165,7 +191,7 @@ export const make = (root: S3Root, tuning: Tuning = defaultTuning) =>
     const putMultipart = (key: string, bytes: Uint8Array) =>
       Effect.acquireUseRelease(
         call("put", key, (signal) => client.send(new CreateMultipartUploadCommand({ Bucket, Key: base + key }), { abortSignal: signal })).pipe(
-          Effect.flatMap((created) => Option.fromNullable(created.UploadId).pipe(Effect.mapError(() => new Error("CreateMultipartUpload returned no UploadId"))))
+          Effect.flatMap((created) => Option.fromNullable(created.UploadId).pipe(Effect.mapError(() => malformedResponse("CreateMultipartUpload returned no UploadId"))))
         ),
         (UploadId) =>
           Effect.forEach(
@@ -183,7 +209,7 @@ export const make = (root: S3Root, tuning: Tuning = defaultTuning) =>
                   { abortSignal: signal }
                 )
               ).pipe(
-                Effect.flatMap((part) => Option.fromNullable(part.ETag).pipe(Effect.mapError(() => new Error(`UploadPart ${PartNumber} returned no ETag`)))),
+                Effect.flatMap((part) => Option.fromNullable(part.ETag).pipe(Effect.mapError(() => malformedResponse(`UploadPart ${PartNumber} returned no ETag`)))),
                 Effect.map((ETag) => ({ ETag, PartNumber }))
               ),
             { concurrency: tuning.partConcurrency }
@@ -215,7 +241,7 @@ export const make = (root: S3Root, tuning: Tuning = defaultTuning) =>
       ).pipe(
         Effect.map(Option.some),
         Effect.catchIf(
-          (e) => nameOf(e) === "NoSuchKey",
+          (e) => e.errorName === "NoSuchKey",
           () => Effect.succeed(Option.none<Uint8Array>())
         ),
         Effect.mapError(storeError("get", key))
@@ -247,7 +273,7 @@ export const make = (root: S3Root, tuning: Tuning = defaultTuning) =>
         }),
         // 416: the range starts at or past the end (or the object is empty).
         Effect.catchIf(
-          (e) => Option.contains(statusOf(e), 416),
+          (e) => Option.contains(e.status, 416),
           () => Effect.succeed(new Uint8Array(0))
         ),
         Effect.mapError(storeError("getRange", key))
@@ -257,7 +283,7 @@ export const make = (root: S3Root, tuning: Tuning = defaultTuning) =>
       call("head", key, (signal) => client.send(new HeadObjectCommand({ Bucket, Key: base + key }), { abortSignal: signal })).pipe(
         Effect.map((out) => Option.some<ObjectInfo>({ key, size: out.ContentLength ?? 0 })),
         Effect.catchIf(
-          (e) => Option.contains(statusOf(e), 404),
+          (e) => Option.contains(e.status, 404),
           () => Effect.succeed(Option.none<ObjectInfo>())
         ),
         Effect.mapError(storeError("head", key))
