@@ -251,6 +251,12 @@ const make = (brokers: ReadonlyArray<string>, tuning: KafkaTuning) =>
         const outcome = yield* Deferred.make<void, LogError | E>()
         const stopped = yield* Ref.make(false)
 
+        // kafkajs does not retry a retriable error while joining (e.g. "The coordinator is loading" just after a broker
+        // start): it crashes and asks restartOnFailure (only for retriable errors). Before the first join nothing was
+        // read or handed to the handler, so restarting then is safe; it is allowed for a minute after the start.
+        const startedAt = Date.now()
+        const restartable = (): boolean => Effect.runSync(Ref.get(member)).joins === 0 && Date.now() - startedAt < 60_000
+
         const config: ConsumerConfig = {
           groupId: group,
           sessionTimeout: tuning.sessionTimeout,
@@ -261,8 +267,9 @@ const make = (brokers: ReadonlyArray<string>, tuning: KafkaTuning) =>
           minBytes: 1,
           maxWaitTimeInMs: tuning.maxWaitTimeInMs,
           allowAutoTopicCreation: false,
-          // A crash (our handler failing, or kafkajs giving up after its retries) ends `consume`: no silent restart.
-          retry: { ...retry, restartOnFailure: () => Promise.resolve(false) }
+          // A crash (our handler failing, or kafkajs giving up after its retries) ends `consume`: no silent restart,
+          // except before the first join (see restartable).
+          retry: { ...retry, restartOnFailure: () => Promise.resolve(restartable()) }
         }
         const consumer = yield* Effect.acquireRelease(
           Effect.try({ try: () => kafka.consumer(config), catch: fail(`consumer config (${group})`) }).pipe(
@@ -363,7 +370,12 @@ const make = (brokers: ReadonlyArray<string>, tuning: KafkaTuning) =>
           )
         })
         consumer.on(consumer.events.CRASH, (event) => {
-          Effect.runSync(Deferred.fail(outcome, new LogError({ operation: `consume ${topic} (${group})`, cause: event.payload.error })))
+          const error = new LogError({ operation: `consume ${topic} (${group})`, cause: event.payload.error })
+          Runtime.runSync(runtime)(
+            event.payload.restart
+              ? Effect.logWarning(`${error.message}; not joined yet, so the consumer starts again`)
+              : Deferred.fail(outcome, error)
+          )
         })
 
         // Caught up: every assigned partition has been read up to its end offset.
