@@ -19,6 +19,9 @@ const pad = (n: number, width: number) => String(n).padStart(width, "0")
 export const fileNameOf = (topic: string, partition: number, firstOffset: number): string =>
   `${topic}+${pad(partition, 4)}+${pad(firstOffset, 20)}.parquet`
 
+/** What `fileNameOf` produces, for code that must recognise archive files (the demo's safety check). */
+export const FileNamePattern = /^[^/]+\+\d{4}\+\d{20}\.parquet$/
+
 export const fileKeyOf = (folder: string, topic: string, partition: number, firstOffset: number): string =>
   `${folder}/${fileNameOf(topic, partition, firstOffset)}`
 

@@ -3,7 +3,7 @@ import { FileSystem } from "@effect/platform"
 import { Data, Effect, Either, Option, ParseResult, Schema, Stream } from "effect"
 import { resolve } from "node:path"
 import type { ArchiveRoot } from "../adapters/ArchiveRoot.js"
-import { checkShards, PartialStateJson, statsOf } from "../analyzer/Partial.js"
+import { checkShards, type PartialState, PartialStateJson, statsOf } from "../analyzer/Partial.js"
 import { ReportsPrefix } from "../archiver/Layout.js"
 import { ObjectStore } from "../ports/ObjectStore.js"
 import { combineAll, toAnalysis } from "../domain/Stats.js"
@@ -175,7 +175,10 @@ export const analyzeCommand = Command.make(
         )
       }
       yield* Option.match(o.shard, {
-        onSome: (s) => printLine(JSON.stringify({ peacestatePartial: 1, shard: s, split: result.split, files: result.files, stats: result.stats })),
+        onSome: (s) => {
+          const state: PartialState = { peacestatePartial: 1, shard: s, split: result.split, files: result.files, stats: result.stats }
+          return printLine(JSON.stringify(state))
+        },
         onNone: () => {
           const analysis = toAnalysis(result.stats)
           return printLine(o.json ? JSON.stringify(analysis) : renderAnalysis(analysis))

@@ -1,6 +1,6 @@
 import { FileSystem, Path } from "@effect/platform"
 import { Array as Arr, Data, Effect, Option } from "effect"
-import { ReportsPrefix } from "../archiver/Layout.js"
+import { FileNamePattern, ReportsPrefix } from "../archiver/Layout.js"
 
 /**
  * The demo starts its embedded archive afresh on every run (its in-memory stream starts empty), but it
@@ -13,11 +13,15 @@ export class DemoArchiveError extends Data.TaggedError("DemoArchiveError")<{ rea
 
 const DateFolder = /^date=\d{4}-\d{2}-\d{2}$/
 const HourFolder = /^date=\d{4}-\d{2}-\d{2}\/hour=\d{2}$/
-const ArchiveFile = /^date=\d{4}-\d{2}-\d{2}\/hour=\d{2}\/(?:[^/]+\+\d{4}\+\d{20}\.parquet|\.tmp-[0-9a-f-]{36})$/
+const InHourFolder = /^date=\d{4}-\d{2}-\d{2}\/hour=\d{2}\/([^/]+)$/
+const TempFile = /^\.tmp-[0-9a-f-]{36}$/
+
+const isArchiveFile = (relative: string): boolean =>
+  Option.exists(Option.flatMap(Option.fromNullable(InHourFolder.exec(relative)), (m) => Option.fromNullable(m[1])), (name) => FileNamePattern.test(name) || TempFile.test(name))
 
 /** Is this entry (relative to reports/, `/`-separated) something the demo writes, of this type? */
 export const isDemoEntry = (relative: string, type: "File" | "Directory"): boolean =>
-  type === "Directory" ? DateFolder.test(relative) || HourFolder.test(relative) : relative === MarkerName || ArchiveFile.test(relative)
+  type === "Directory" ? DateFolder.test(relative) || HourFolder.test(relative) : relative === MarkerName || isArchiveFile(relative)
 
 const refuse = (reportsDir: string, why: string) =>
   new DemoArchiveError({

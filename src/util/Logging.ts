@@ -1,4 +1,5 @@
 import { Config, Effect, Layer, Logger, LogLevel, Option } from "effect"
+import { isTerminal } from "./Stderr.js"
 
 const levels: Record<string, LogLevel.LogLevel> = {
   trace: LogLevel.Trace,
@@ -18,7 +19,7 @@ export const LoggingLive: Layer.Layer<never> = Layer.unwrapEffect(
   Effect.gen(function* () {
     const name = yield* Effect.orElseSucceed(Config.option(Config.string("LOG_LEVEL")), () => Option.none<string>())
     const level = Option.getOrElse(Option.flatMap(name, (n) => Option.fromNullable(levels[n.toLowerCase()])), () => LogLevel.Info)
-    const logger = process.stderr.isTTY ? Logger.prettyLogger({ stderr: true, colors: true }) : Logger.withConsoleError(Logger.jsonLogger)
+    const logger = isTerminal() ? Logger.prettyLogger({ stderr: true, colors: (process.env["NO_COLOR"] ?? "") === "" }) : Logger.withConsoleError(Logger.jsonLogger)
     return Layer.merge(Logger.replace(Logger.defaultLogger, logger), Logger.minimumLogLevel(level))
   })
 )
