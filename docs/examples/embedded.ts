@@ -3,13 +3,13 @@
 // the archive. Swap InMemoryLog for KafkaLog (peacestate/kafka) and the folder for S3ObjectStore
 // (peacestate/s3) and the same code runs on the real services.
 import { NodeContext } from "@effect/platform-node"
-import { Chunk, Effect, Layer, Logger, Option, Ref, Stream } from "effect"
+import { Chunk, Effect, Layer, Logger, Metric, Ref, Stream } from "effect"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { DefaultNames, makeCounters, runAlerter, snapshot } from "peacestate/alerter"
+import { Alerter, AlerterLive, DefaultNames, Metrics, StopWhenIdle, withSettings } from "peacestate/alerter"
 import { foldFiles, ReportsPrefix } from "peacestate/archive"
-import { runArchiver } from "peacestate/archiver"
+import { Archiver, ArchiverLive } from "peacestate/archiver"
 import { type Alert, encodeReport } from "peacestate/domain"
 import { InMemoryLog, LocalObjectStore } from "peacestate/memory"
 import { AlertSink, MessageLog, ObjectStore } from "peacestate/ports"
@@ -35,21 +35,21 @@ const program = Effect.gen(function* () {
   const received = yield* Ref.make<ReadonlyArray<Alert>>([])
   const sink = Layer.succeed(AlertSink, { publish: (alerts: ReadonlyArray<Alert>) => Ref.update(received, (all) => [...all, ...alerts]) })
 
-  // Both consumer groups at once; each stops once it has caught up (stopWhenIdle), after a final flush and commit.
-  const alerter = yield* makeCounters
-  const archiver = yield* makeCounters
-  const done = { idleExit: Option.none(), stopWhenIdle: Effect.succeed(true) }
-  yield* Effect.all(
-    [
-      runAlerter({ names, threshold: 20, counters: alerter, ...done }).pipe(Effect.provide(sink)),
-      runArchiver({ names, maxRecordsPerFile: 5_000, counters: archiver, ...done })
-    ],
-    { concurrency: "unbounded" }
+  // Both components at once, as layers; each stops once it has caught up (StopWhenIdle), after a final
+  // flush and commit. Their settings come from Config: here from a map laid over the environment.
+  const components = Layer.merge(AlerterLive.pipe(Layer.provide(sink)), ArchiverLive).pipe(Layer.provide(Layer.succeed(StopWhenIdle, Effect.succeed(true))))
+  yield* Effect.gen(function* () {
+    const alerter = yield* Alerter
+    const archiver = yield* Archiver
+    yield* Effect.all([alerter.done, archiver.done], { concurrency: "unbounded" })
+  }).pipe(Effect.provide(components), withSettings({ TOPIC_PARTITIONS: String(names.partitions), MAX_RECORDS_PER_FILE: "5000" }))
+
+  // Their counts are Effect metrics, tagged by component.
+  const counted = (component: string, counter: typeof Metrics.recordsIn) => Effect.map(Metric.value(counter.pipe(Metric.tagged("component", component))), (s) => s.count)
+  console.log(
+    `alerter: ${yield* counted("alerter", Metrics.recordsIn)} records, ${yield* counted("alerter", Metrics.alertsPublished)} alerts, ${yield* counted("alerter", Metrics.recordsRejected)} rejected; the sink got ${(yield* Ref.get(received)).length}`
   )
-  const a = yield* snapshot(alerter)
-  const r = yield* snapshot(archiver)
-  console.log(`alerter: ${a.recordsIn} records, ${a.alerts} alerts, ${a.rejected} rejected; the sink got ${(yield* Ref.get(received)).length}`)
-  console.log(`archiver: ${r.archived} reports archived, ${r.rejected} rejected`)
+  console.log(`archiver: ${yield* counted("archiver", Metrics.reportsArchived)} reports archived, ${yield* counted("archiver", Metrics.recordsRejected)} rejected`)
   const deadLetters = (yield* log.endOffsets(names.dlqTopic)).reduce((n, p) => n + p.offset, 0)
   console.log(`dead-letter topic: ${deadLetters} record`)
 

@@ -1,9 +1,10 @@
-import { Effect, Layer } from "effect"
+import { type ConfigError, Effect, Layer } from "effect"
+import { NamesConfig } from "../config/Names.js"
 import type { Alert } from "../domain/Alert.js"
 import { encodeAlert } from "../domain/Codec.js"
 import { AlertSink } from "../ports/AlertSink.js"
 import { MessageLog } from "../ports/MessageLog.js"
-import { printable, stderrLine } from "../util/Stderr.js"
+import { printable, stderrLine } from "../terminal/Stderr.js"
 
 /** Alerts to the alerts topic, keyed by droneId. */
 export const streamSink = (topic: string): Layer.Layer<AlertSink, never, MessageLog> =>
@@ -16,6 +17,9 @@ export const streamSink = (topic: string): Layer.Layer<AlertSink, never, Message
       })
     )
   )
+
+/** Alerts to the alerts topic of the configuration (`ALERTS_TOPIC`). */
+export const streamSinkLive: Layer.Layer<AlertSink, ConfigError.ConfigError, MessageLog> = Layer.unwrapEffect(Effect.map(NamesConfig, (names) => streamSink(names.alertsTopic)))
 
 /** One readable line per alert. */
 export const formatAlert = (a: Alert): string =>
@@ -31,7 +35,7 @@ export const consoleSink: Layer.Layer<AlertSink> = Layer.succeed(
 )
 
 /** Every alert to both sinks. */
-export const both = (a: Layer.Layer<AlertSink, never, MessageLog>, b: Layer.Layer<AlertSink>): Layer.Layer<AlertSink, never, MessageLog> =>
+export const both = <E1, R1, E2, R2>(a: Layer.Layer<AlertSink, E1, R1>, b: Layer.Layer<AlertSink, E2, R2>): Layer.Layer<AlertSink, E1 | E2, R1 | R2> =>
   Layer.effect(
     AlertSink,
     Effect.gen(function* () {

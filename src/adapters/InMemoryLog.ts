@@ -1,6 +1,6 @@
 import { Array as Arr, Data, Duration, Effect, Layer, Option, Ref } from "effect"
 import { type Batch, type LogRecord, LogError, MessageLog, type OutgoingRecord, type PartitionOffset } from "../ports/MessageLog.js"
-import { fnv1a } from "../util/Fnv1a.js"
+import { fnv1a } from "../domain/Fnv1a.js"
 
 const MaxBatch = 4096
 const PollPause = Duration.millis(2)

@@ -1,21 +1,16 @@
-import { Array as Arr, Chunk, type Duration, Effect, Either, Option, Ref } from "effect"
-import { encodeReports, readFileMeta, type ArchivedReport } from "../archive/ParquetReports.js"
-import type { Names } from "../config/Names.js"
+import { Array as Arr, Chunk, Config, Context, Duration, Effect, Either, Layer, Metric, Option, Ref } from "effect"
+import { encodeReports, readFileMeta, type ArchivedReport, type ParquetDecodeError } from "../archive/ParquetReports.js"
+import { NamesConfig } from "../config/Names.js"
+import { IdleExitConfig, IdleFlushConfig, MaxRecordsPerFileConfig } from "../config/Settings.js"
 import { decodeReport } from "../domain/Codec.js"
+import { count, filesWritten, flushSeconds, recordsIn, recordsRejected, register, reportsArchived, reportsSkipped } from "../ops/Metrics.js"
+import { type Running, start, StopWhenIdle } from "../ops/Running.js"
 import { type Batch, type LogError, type LogRecord, MessageLog, type PartitionOffset } from "../ports/MessageLog.js"
 import { ObjectStore, type StoreError } from "../ports/ObjectStore.js"
-import { add, type Counters } from "../util/Counters.js"
 import { fileKeyOf, hourFolderOf } from "./Layout.js"
 
-export interface ArchiverOptions {
-  readonly names: Names
-  /** Close a file when it holds this many reports. */
-  readonly maxRecordsPerFile: number
-  readonly idleExit: Option.Option<Duration.Duration>
-  readonly stopWhenIdle?: Effect.Effect<boolean>
-  readonly idleFlush?: Duration.DurationInput
-  readonly counters: Counters
-}
+/** The archiver's settings: topic names, `MAX_RECORDS_PER_FILE`, `IDLE_EXIT`, `IDLE_FLUSH`. */
+export const ArchiverConfig = Config.all({ names: NamesConfig, maxRecordsPerFile: MaxRecordsPerFileConfig, idleExit: IdleExitConfig, idleFlush: IdleFlushConfig })
 
 /** The file being filled for one partition: a contiguous run of its offsets, all in one hour folder. */
 interface OpenFile {
@@ -45,13 +40,14 @@ type Decoded = { readonly record: LogRecord; readonly report: Option.Option<Arch
  * stored. On assignment it resumes from what the archive already holds (following the chain of
  * files from the committed offset), so a crash or a rebalance never writes a report twice.
  */
-export const runArchiver = (options: ArchiverOptions) =>
-  Effect.gen(function* () {
+export const make = Effect.gen(function* () {
+    const options = yield* ArchiverConfig
     const log = yield* MessageLog
     const store = yield* ObjectStore
-    const { names, counters } = options
+    const stopWhenIdle = yield* Effect.serviceOption(StopWhenIdle)
+    const { names } = options
     const topic = names.reportsTopic
-    yield* log.ensureTopic(topic, names.partitions)
+    yield* register([recordsIn, recordsRejected, reportsArchived, filesWritten, reportsSkipped])
     const states = yield* Ref.make(new Map<number, PartitionState>())
 
     const stateOf = (partition: number) => Effect.map(Ref.get(states), (m) => m.get(partition) ?? fresh)
@@ -63,9 +59,7 @@ export const runArchiver = (options: ArchiverOptions) =>
     // it. Committing the file's first offset first (everything before it is stored) fails for such a member (unknown
     // member, old generation), for a partition the latest assignment took away, and until this member has been told
     // of its latest join (MessageLog): then nothing is written now. Left: a put still in flight when the member is dropped.
-    const write = (partition: number, file: OpenFile, commit: Committer) =>
-      Effect.gen(function* () {
-        const started = Date.now()
+    const write = Effect.fn("Archiver.write")(function* (partition: number, file: OpenFile, commit: Committer) {
         const reports = Chunk.toReadonlyArray(file.reports)
         const key = fileKeyOf(file.folder, topic, partition, file.first)
         const bytes = encodeReports(reports)
@@ -79,11 +73,10 @@ export const runArchiver = (options: ArchiverOptions) =>
         // A refused commit (the partition moved in a rebalance) loses nothing: the file is stored, and
         // the new owner finds it when it resumes from the archive.
         yield* Effect.catchAll(commit([{ partition, offset: file.last + 1 }]), (e) => Effect.logWarning(`archiver: ${e.message}`))
-        yield* add(counters.archived, reports.length)
-        yield* add(counters.files, 1)
-        yield* add(counters.flushMillis, Date.now() - started)
+        yield* Metric.incrementBy(reportsArchived, reports.length)
+        yield* Metric.increment(filesWritten)
         return true
-      }).pipe(Effect.withSpan("Archiver.write"))
+      }, Metric.trackDurationWith(flushSeconds, Duration.toSeconds))
 
     // Write files in order, stopping at the first one fenced off: it and the ones after it are left (returned).
     const writeInOrder = (partition: number, files: ReadonlyArray<OpenFile>, commit: Committer) =>
@@ -92,7 +85,7 @@ export const runArchiver = (options: ArchiverOptions) =>
       )
 
     // Resume: is the next report's file already in the archive? Then skip what it holds and look again.
-    const resume = (partition: number, state: PartitionState, pending: ReadonlyArray<Decoded>, commit: Committer) =>
+    const resume = Effect.fn("Archiver.resume")((partition: number, state: PartitionState, pending: ReadonlyArray<Decoded>, commit: Committer) =>
       Effect.iterate(
         { state, rest: pending },
         {
@@ -114,11 +107,11 @@ export const runArchiver = (options: ArchiverOptions) =>
               const last = Option.getOrElse(Option.orElse(meta.lastOffset, () => meta.maxOffset), () => next.record.offset)
               yield* Effect.logInfo(`archiver: ${key} is already stored (offsets ${next.record.offset}..${last}); resuming after it`)
               yield* Effect.ignore(commit([{ partition, offset: last + 1 }]))
-              yield* add(counters.skipped, rest.filter((d) => d.record.offset <= last).length)
+              yield* Metric.incrementBy(reportsSkipped, rest.filter((d) => d.record.offset <= last).length)
               return { state: { ...state, storedThrough: last }, rest: rest.slice(index).filter((d) => d.record.offset > last) }
             })
         }
-      )
+      ))
 
     // The pure part: append reports to the open file, closing it on an hour change or when full.
     const append = (state: PartitionState, decoded: ReadonlyArray<Decoded>) =>
@@ -154,8 +147,8 @@ export const runArchiver = (options: ArchiverOptions) =>
       Effect.gen(function* () {
         const decoded = decode(batch)
         const rejected = decoded.filter((d) => Option.isNone(d.report)).length
-        yield* add(counters.recordsIn, batch.records.length)
-        yield* add(counters.rejected, rejected)
+        yield* Metric.incrementBy(recordsIn, batch.records.length)
+        yield* Metric.incrementBy(recordsRejected, rejected)
         const before = yield* stateOf(batch.partition)
         const { state: resumed, rest } = before.resumed ? { state: before, rest: decoded } : yield* resume(batch.partition, before, decoded, commit)
         const { state, done } = append(resumed, rest)
@@ -163,8 +156,7 @@ export const runArchiver = (options: ArchiverOptions) =>
         yield* setState(batch.partition, { ...state, pending: left })
       })
 
-    const flushAll = (commit: Committer) =>
-      Effect.gen(function* () {
+    const flushAll = Effect.fn("Archiver.flush")(function* (commit: Committer) {
         const all = yield* Ref.get(states)
         yield* Effect.forEach(
           Arr.fromIterable(all),
@@ -183,10 +175,10 @@ export const runArchiver = (options: ArchiverOptions) =>
           },
           { discard: true }
         )
-      }).pipe(Effect.withSpan("Archiver.flushAll"))
+      })
 
-    yield* log.consume(
-      { topic, group: names.archiverGroup, idleExit: options.idleExit, stopWhenIdle: options.stopWhenIdle, idleEvery: options.idleFlush ?? "5 seconds" },
+    const consume = log.consume(
+      { topic, group: names.archiverGroup, idleExit: options.idleExit, stopWhenIdle: Option.getOrUndefined(stopWhenIdle), idleEvery: options.idleFlush },
       (commit) => ({
         onAssigned: (partitions) =>
           Effect.zipRight(
@@ -205,8 +197,25 @@ export const runArchiver = (options: ArchiverOptions) =>
         onStop: flushAll(commit)
       })
     )
+
+    return Effect.gen(function* () {
+      yield* log.ensureTopic(topic, names.partitions)
+      yield* Effect.logInfo(`archiver: ${topic} → ${store.root} (group ${names.archiverGroup})`)
+      yield* consume
+    }).pipe(Effect.ensuring(stoppedLine))
   })
+
+const stoppedLine = Effect.gen(function* () {
+  const [n, archived, files, skipped, rejected] = yield* Effect.all([count(recordsIn), count(reportsArchived), count(filesWritten), count(reportsSkipped), count(recordsRejected)])
+  yield* Effect.logInfo(`archiver: stopped after ${n} reports: ${archived} archived in ${files} files, ${skipped} already stored, ${rejected} bad`)
+})
+
+/** The running archiver. */
+export class Archiver extends Context.Tag("peacestate/Archiver")<Archiver, Running<ArchiverError>>() {}
+
+/** The archiver as a layer: built, it runs; `Archiver.done` ends with it. Needs a `MessageLog` and an `ObjectStore`. */
+export const ArchiverLive = Layer.scoped(Archiver, start("archiver", make))
 
 type Committer = (offsets: ReadonlyArray<PartitionOffset>) => Effect.Effect<void, LogError>
 
-export type ArchiverError = LogError | StoreError
+export type ArchiverError = LogError | StoreError | ParquetDecodeError

@@ -7,9 +7,9 @@ import { checkShards, type PartialState, PartialStateJson, statsOf } from "../an
 import { ReportsPrefix } from "../archiver/Layout.js"
 import { ObjectStore } from "../ports/ObjectStore.js"
 import { combineAll, toAnalysis } from "../domain/Stats.js"
-import { printLine } from "../util/Stdout.js"
+import { printLine } from "../terminal/Stdout.js"
 import { renderAnalysis } from "./Render.js"
-import * as Shared from "./Shared.js"
+import * as Flags from "./Flags.js"
 
 const source = Options.text("source").pipe(
   Options.withPseudoName("ROOT"),
@@ -28,10 +28,10 @@ const instant = (name: string, description: string) =>
     Options.withPseudoName("ISO"),
     Options.optional,
     Options.withDescription(description),
-    Shared.validate((o: Option.Option<string>) =>
+    Flags.validate((o: Option.Option<string>) =>
       Option.match(o, {
         onNone: () => Either.right(Option.none<number>()),
-        onSome: (s) => Either.map(Shared.parseInstant(`--${name}`, s), Option.some)
+        onSome: (s) => Either.map(Flags.parseInstant(`--${name}`, s), Option.some)
       })
     )
   )
@@ -53,7 +53,7 @@ const shard = Options.text("shard").pipe(
   Options.withPseudoName("i/n"),
   Options.optional,
   Options.withDescription("Fold only shard i of n (e.g. 0/4) and print its partial state as JSON, for `analyze merge`. Default: the whole archive."),
-  Shared.validate((o: Option.Option<string>) =>
+  Flags.validate((o: Option.Option<string>) =>
     Option.match(o, {
       onNone: () => Either.right(Option.none<{ index: number; count: number }>()),
       onSome: (s) => Either.map(parseShard("--shard", s), Option.some)
@@ -89,7 +89,7 @@ const merge = Command.make(
   {
     states: Args.file({ name: "state", exists: "yes" }).pipe(Args.atLeast(1), Args.withDescription("Partial states written by `analyze --shard i/n`, one per shard")),
     allowPartial,
-    json: Shared.json
+    json: Flags.json
   },
   (o) =>
     Effect.gen(function* () {
@@ -141,9 +141,9 @@ export const analyzeCommand = Command.make(
   "analyze",
   {
     source,
-    json: Shared.json,
-    workers: Shared.workers,
-    threshold: Shared.threshold,
+    json: Flags.json,
+    workers: Flags.workers,
+    threshold: Flags.threshold,
     from: instant("from", "Only reports with timestamp >= this instant (ISO-8601 with a zone, or a date = its UTC midnight). Default: the first."),
     until: instant("until", "Only reports with timestamp < this instant: the interval is [from, until). Default: the last."),
     shard

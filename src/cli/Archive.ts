@@ -1,8 +1,7 @@
 import { Command, Options } from "@effect/cli"
-import { Config, Data, Effect, Option } from "effect"
-import { NamesConfig } from "../config/Names.js"
-import { ObjectStore } from "../ports/ObjectStore.js"
-import * as Shared from "./Shared.js"
+import { Config, Data, Effect, Layer, Option } from "effect"
+import { durationText, withSettings } from "../config/Settings.js"
+import * as Flags from "./Flags.js"
 
 const target = Options.text("target").pipe(
   Options.withPseudoName("ROOT"),
@@ -28,30 +27,22 @@ const defaultTarget = Effect.gen(function* () {
 
 // The implementation (AWS SDK, Parquet writer, Kafka client) loads when the command runs, not for --help or other commands.
 const implementation = Effect.promise(() =>
-  Promise.all([import("../adapters/ArchiveRoot.js"), import("../archiver/Archiver.js"), import("../util/Counters.js"), import("../util/Metrics.js"), import("./Component.js")])
+  Promise.all([import("../adapters/ArchiveRoot.js"), import("../archiver/Archiver.js"), import("../ops/Instrument.js"), import("./OnKafka.js")])
 )
 
 export const archiveCommand = Command.make(
   "archive",
-  { target, idleExit: Shared.idleExit, maxRecords: Shared.maxRecordsPerFile, metricsPort: Shared.metricsPort },
+  { target, idleExit: Flags.idleExit, maxRecords: Flags.maxRecordsPerFile, metricsPort: Flags.metricsPort },
   (o) =>
     Effect.gen(function* () {
-      const [{ parseRoot, rootToString, storeLayer }, { runArchiver }, { snapshot }, Metrics, { runConsumer }] = yield* implementation
-      const names = yield* NamesConfig
+      const [{ parseRoot, storeLayer }, { Archiver, ArchiverLive }, { ObjectStoreMetrics }, { launchOnKafka }] = yield* implementation
       const root = parseRoot(yield* Option.match(o.target, { onNone: () => defaultTarget, onSome: Effect.succeed }))
-      yield* runConsumer({ component: "archiver", topic: names.reportsTopic, group: names.archiverGroup, metricsPort: o.metricsPort }, (counters, probe) =>
-        Effect.zipRight(
-          Effect.logInfo(`archiver: ${names.reportsTopic} → ${rootToString(root)} (group ${names.archiverGroup})`),
-          runArchiver({ names, maxRecordsPerFile: o.maxRecords, idleExit: o.idleExit, counters }).pipe(
-            Effect.updateService(ObjectStore, Metrics.observeStore(probe)),
-            Effect.provide(storeLayer(root)),
-            Effect.ensuring(
-              Effect.flatMap(snapshot(counters), (c) =>
-                Effect.logInfo(`archiver: stopped after ${c.recordsIn} reports: ${c.archived} archived in ${c.files} files, ${c.skipped} already stored, ${c.rejected} bad`)
-              )
-            )
-          )
-        )
-      )
-    })
+      yield* launchOnKafka("archiver", Archiver, ArchiverLive.pipe(Layer.provide(ObjectStoreMetrics.pipe(Layer.provide(storeLayer(root))))))
+    }).pipe(
+      withSettings({
+        MAX_RECORDS_PER_FILE: String(o.maxRecords),
+        IDLE_EXIT: Option.getOrUndefined(Option.map(o.idleExit, durationText)),
+        METRICS_PORT: Option.getOrUndefined(Option.map(o.metricsPort, String))
+      })
+    )
 ).pipe(Command.withDescription("Long-running archiver on Kafka: reports → Parquet under date/hour partitions on S3 (or a folder), exactly once"))

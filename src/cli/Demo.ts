@@ -1,17 +1,18 @@
 import { Command, Options } from "@effect/cli"
 import { Effect, Layer, Option } from "effect"
 import { NamesConfig } from "../config/Names.js"
-import * as Shared from "./Shared.js"
+import * as Flags from "./Flags.js"
 
 // The pipeline (Parquet writer and reader, the analyzer and its worker pool) loads when the command runs, not for --help or other commands.
 const implementation = Effect.promise(() =>
   Promise.all([
     import("../adapters/InMemoryLog.js"),
+    import("../ops/Instrument.js"),
     import("../adapters/LocalObjectStore.js"),
     import("../analyzer/Analyzer.js"),
     import("../pipeline/Demo.js"),
-    import("../util/Stdout.js"),
-    import("../util/Progress.js"),
+    import("../terminal/Stdout.js"),
+    import("../terminal/Progress.js"),
     import("./Render.js")
   ])
 )
@@ -25,21 +26,21 @@ const from = Options.file("from", { exists: "yes" }).pipe(
 export const demo = Command.make(
   "demo",
   {
-    count: Shared.count(100_000),
-    seed: Shared.seed,
-    drones: Shared.drones(50),
-    start: Shared.start,
-    alertRatio: Shared.alertRatio,
+    count: Flags.count(100_000),
+    seed: Flags.seed,
+    drones: Flags.drones(50),
+    start: Flags.start,
+    alertRatio: Flags.alertRatio,
     from,
-    dataDir: Shared.dataDir,
-    threshold: Shared.threshold,
-    workers: Shared.workers,
-    maxRecords: Shared.maxRecordsPerFile,
-    json: Shared.json
+    dataDir: Flags.dataDir,
+    threshold: Flags.threshold,
+    workers: Flags.workers,
+    maxRecords: Flags.maxRecordsPerFile,
+    json: Flags.json
   },
   (o) =>
     Effect.gen(function* () {
-      const [InMemoryLog, LocalObjectStore, { defaultWorkers }, { runDemo }, { printLine }, { fmt }, { plural, renderAnalysis }] = yield* implementation
+      const [InMemoryLog, Instrument, LocalObjectStore, { defaultWorkers }, { runDemo }, { printLine }, { fmt }, { plural, renderAnalysis }] = yield* implementation
       const names = yield* NamesConfig
       const summary = yield* runDemo({
         source: Option.match(o.from, {
@@ -47,12 +48,18 @@ export const demo = Command.make(
           onSome: (path) => ({ _tag: "File", path }) as const
         }),
         dataDir: o.dataDir,
-        names,
         threshold: o.threshold,
         workers: Option.getOrElse(o.workers, defaultWorkers),
         maxRecordsPerFile: o.maxRecords,
         progress: true
-      }).pipe(Effect.provide(Layer.merge(InMemoryLog.layerWith({ forgetConsumedBy: [names.alerterGroup, names.archiverGroup] }), LocalObjectStore.layer(o.dataDir))))
+      }).pipe(
+        Effect.provide(
+          Layer.merge(
+            Instrument.MessageLogMetrics(Option.none()).pipe(Layer.provide(InMemoryLog.layerWith({ forgetConsumedBy: [names.alerterGroup, names.archiverGroup] }))),
+            Instrument.ObjectStoreMetrics.pipe(Layer.provide(LocalObjectStore.layer(o.dataDir)))
+          )
+        )
+      )
       yield* o.json
         ? printLine(JSON.stringify(summary))
         : printLine(

@@ -1,5 +1,5 @@
 import { Array as Arr, Console, Effect } from "effect"
-import { stderrLine } from "../util/Stderr.js"
+import { stderrLine } from "../terminal/Stderr.js"
 
 const Ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g")
 

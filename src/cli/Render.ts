@@ -1,6 +1,6 @@
 import type { Analysis } from "../domain/Stats.js"
-import { fmt } from "../util/Progress.js"
-import { printable } from "../util/Stderr.js"
+import { fmt } from "../terminal/Progress.js"
+import { printable } from "../terminal/Stderr.js"
 
 /** "1 alert", "2 alerts". */
 export const plural = (n: number, one: string, many = `${one}s`): string => `${fmt(n)} ${n === 1 ? one : many}`

@@ -3,8 +3,8 @@ import { Chunk, Effect, Layer, Ref, Stream } from "effect"
 import { NamesConfig } from "../config/Names.js"
 import { MessageLog } from "../ports/MessageLog.js"
 import type { SimulationRun } from "../simulator/Simulator.js"
-import type { Counter } from "../util/Progress.js"
-import * as Shared from "./Shared.js"
+import type { Counter } from "../terminal/Progress.js"
+import * as Flags from "./Flags.js"
 
 const to = Options.choice("to", ["stdout", "kafka"]).pipe(
   Options.withDefault("stdout" as const),
@@ -13,7 +13,7 @@ const to = Options.choice("to", ["stdout", "kafka"]).pipe(
 
 // The simulator loads when the command runs, the Kafka client only for --to kafka.
 const implementation = Effect.promise(() =>
-  Promise.all([import("../simulator/Simulator.js"), import("../domain/Codec.js"), import("../util/Progress.js"), import("../util/Stdout.js")])
+  Promise.all([import("../simulator/Simulator.js"), import("../domain/Codec.js"), import("../terminal/Progress.js"), import("../terminal/Stdout.js")])
 )
 
 const kafkaLog = Layer.unwrapEffect(Effect.map(Effect.promise(() => import("../adapters/KafkaLog.js")), (KafkaLog) => KafkaLog.layer))
@@ -39,12 +39,12 @@ export const simulate = Command.make(
   "simulate",
   {
     to,
-    seed: Shared.seed,
-    count: Shared.count(1000),
-    drones: Shared.drones(10),
-    start: Shared.start,
-    rate: Shared.rate,
-    alertRatio: Shared.alertRatio
+    seed: Flags.seed,
+    count: Flags.count(1000),
+    drones: Flags.drones(10),
+    start: Flags.start,
+    rate: Flags.rate,
+    alertRatio: Flags.alertRatio
   },
   (o) =>
     Effect.gen(function* () {

@@ -1,16 +1,19 @@
 import { FileSystem, type Error as PlatformError } from "@effect/platform"
-import { Chunk, Data, Duration, Effect, Fiber, Option, Ref, Schedule, Stream } from "effect"
+import { Chunk, Data, Effect, Layer, type Metric, Option, Ref, Schedule, Stream } from "effect"
 import * as AlertSinks from "../adapters/AlertSinks.js"
-import { runAlerter } from "../alerter/Alerter.js"
+import { Alerter, AlerterLive } from "../alerter/Alerter.js"
 import { analyze } from "../analyzer/Analyzer.js"
-import { runArchiver } from "../archiver/Archiver.js"
-import type { Names } from "../config/Names.js"
+import { Archiver, ArchiverLive } from "../archiver/Archiver.js"
+import { NamesConfig } from "../config/Names.js"
+import { withSettings } from "../config/Settings.js"
+import { encodeReport } from "../domain/Codec.js"
 import { type Analysis, toAnalysis } from "../domain/Stats.js"
+import { alertsPublished, count, filesWritten, recordsIn, recordsRejected, reportsArchived } from "../ops/Metrics.js"
+import { StopWhenIdle } from "../ops/Running.js"
 import { MessageLog, type OutgoingRecord } from "../ports/MessageLog.js"
 import { reports } from "../simulator/Simulator.js"
-import { encodeReport } from "../domain/Codec.js"
-import { makeCounters, snapshot } from "../util/Counters.js"
-import { fmt, rate, withProgress } from "../util/Progress.js"
+import { fmt, rate, withProgress } from "../terminal/Progress.js"
+import { randomUUID } from "node:crypto"
 import { claimDemoArchive } from "./DemoArchive.js"
 
 export type DemoSource =
@@ -20,7 +23,6 @@ export type DemoSource =
 export interface DemoOptions {
   readonly source: DemoSource
   readonly dataDir: string
-  readonly names: Names
   readonly threshold: number
   readonly workers: number
   readonly maxRecordsPerFile: number
@@ -70,39 +72,35 @@ const sourceRecords = (source: DemoSource): Stream.Stream<OutgoingRecord, DemoSo
         )
       )
 
+// A component's count in this run (the demo tags its metrics with a run of its own), read with the fiber's
+// tags in the order the component writes them: Effect's metric keys compare tags in order.
+const countOf = (component: string, counter: Metric.Metric.Counter<number>) => Effect.tagMetrics(count(counter), "component", component)
+
 /**
- * The whole pipeline in one process with no services: source → in-memory stream → alerter and
- * archiver (concurrently, as separate consumer groups) → local-folder archive → analyzer.
+ * The whole pipeline in one process with no services: source → message log → the alerter and archiver
+ * components (the same layers `alert` and `archive` launch, as separate consumer groups) → archive →
+ * analyzer. The caller provides the adapters: the CLI gives the in-memory log and a local folder.
  */
 export const runDemo = (options: DemoOptions) =>
   Effect.gen(function* () {
     const log = yield* MessageLog
-    const { names } = options
+    const names = yield* NamesConfig
     // The embedded stream starts empty on every run, so the embedded archive is started afresh too,
     // deleting only what an earlier demo provably wrote.
     yield* claimDemoArchive(options.dataDir)
     yield* Effect.forEach([names.reportsTopic, names.alertsTopic, names.dlqTopic], (t) => log.ensureTopic(t, names.partitions), { discard: true })
 
-    const alerter = yield* makeCounters
-    const archiver = yield* makeCounters
     const produced = yield* Ref.make(0)
     const producing = yield* Ref.make(true)
-    const stopWhenIdle = Effect.map(Ref.get(producing), (p) => !p)
-
-    const alerterFiber = yield* Effect.fork(
-      runAlerter({ names, threshold: options.threshold, idleExit: Option.none(), stopWhenIdle, counters: alerter }).pipe(
-        Effect.provide(AlertSinks.streamSink(names.alertsTopic))
-      )
-    )
-    const archiverFiber = yield* Effect.fork(
-      runArchiver({ names, maxRecordsPerFile: options.maxRecordsPerFile, idleExit: Option.none(), stopWhenIdle, counters: archiver, idleFlush: Duration.seconds(30) })
+    const components = Layer.merge(AlerterLive.pipe(Layer.provide(AlertSinks.streamSinkLive)), ArchiverLive).pipe(
+      Layer.provide(Layer.succeed(StopWhenIdle, Effect.map(Ref.get(producing), (p) => !p)))
     )
 
     // The embedded producer waits while the consumers lag too far behind, so memory stays bounded
     // (the in-memory log forgets what both groups have committed).
     const lag = Effect.gen(function* () {
       const p = yield* Ref.get(produced)
-      return p - Math.min(yield* Ref.get(alerter.recordsIn), yield* Ref.get(archiver.recordsIn))
+      return p - Math.min(yield* countOf("alerter", recordsIn), yield* countOf("archiver", recordsIn))
     })
     const waitForConsumers = Effect.repeat(lag, { until: (n) => n <= MaxLag, schedule: Schedule.spaced("5 millis") })
     const produce = sourceRecords(options.source).pipe(
@@ -116,17 +114,24 @@ export const runDemo = (options: DemoOptions) =>
     const line = (s: number) =>
       Effect.gen(function* () {
         const p = yield* Ref.get(produced)
-        const a = yield* snapshot(alerter)
-        const r = yield* snapshot(archiver)
-        return `produced ${fmt(p)} (${rate(p, s)}) · alerted ${fmt(a.recordsIn)} → ${fmt(a.alerts)} alerts, ${fmt(a.rejected)} rejected · archived ${fmt(r.archived)} in ${fmt(r.files)} files`
+        const [read, alerts, rejected, archived, files] = yield* Effect.all([
+          countOf("alerter", recordsIn),
+          countOf("alerter", alertsPublished),
+          countOf("alerter", recordsRejected),
+          countOf("archiver", reportsArchived),
+          countOf("archiver", filesWritten)
+        ])
+        return `produced ${fmt(p)} (${rate(p, s)}) · alerted ${fmt(read)} → ${fmt(alerts)} alerts, ${fmt(rejected)} rejected · archived ${fmt(archived)} in ${fmt(files)} files`
       })
 
     yield* withProgress(
       Effect.gen(function* () {
+        const alerter = yield* Alerter
+        const archiver = yield* Archiver
         yield* produce
-        yield* Fiber.join(alerterFiber)
-        yield* Fiber.join(archiverFiber)
-      }),
+        yield* alerter.done
+        yield* archiver.done
+      }).pipe(Effect.provide(components)),
       line,
       { enabled: options.progress, quietEvery: "10 seconds" }
     )
@@ -140,15 +145,16 @@ export const runDemo = (options: DemoOptions) =>
       until: Option.none(),
       progress: options.progress
     })
-    const a = yield* snapshot(alerter)
-    const r = yield* snapshot(archiver)
     const summary: DemoSummary = {
       produced: yield* Ref.get(produced),
-      rejected: a.rejected,
-      alerts: a.alerts,
-      archived: r.archived,
-      files: r.files,
+      rejected: yield* countOf("alerter", recordsRejected),
+      alerts: yield* countOf("alerter", alertsPublished),
+      archived: yield* countOf("archiver", reportsArchived),
+      files: yield* countOf("archiver", filesWritten),
       analysis: toAnalysis(result.stats)
     }
     return summary
-  })
+  }).pipe(
+    withSettings({ PEACESCORE_THRESHOLD: String(options.threshold), MAX_RECORDS_PER_FILE: String(options.maxRecordsPerFile), IDLE_FLUSH: "30s" }),
+    (self) => Effect.flatMap(Effect.sync(randomUUID), (run) => Effect.tagMetrics(self, "run", run))
+  )

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { commandPathOf, tidyHelp } from "../../src/cli/HelpText.js"
-import { parseInstant, parseInteger, parseNumber } from "../../src/cli/Shared.js"
+import { parseInstant, parseInteger, parseNumber } from "../../src/cli/Flags.js"
 import { runCli } from "../support/RunCli.js"
 
 const entry = fileURLToPath(new URL("../support/cli.ts", import.meta.url))
@@ -56,13 +56,13 @@ describe("option values are checked, and the message names the flag", () => {
       [["analyze", "--source", archive], 'configuration: ANALYZER_MIN_BYTES_PER_WORKER: Expected an integer value but received "lots"', { ANALYZER_MIN_BYTES_PER_WORKER: "lots" }],
       [["alert", "--metrics-port", "70000"], "--metrics-port (or METRICS_PORT): expected an integer in [0, 65535], got 70000"]
     ]
-    const results = await Promise.all(cases.map(([args, , env]) => runCli(args, { LOG_LEVEL: "info", ...env }, 60_000)))
+    const results = await Promise.all(cases.map(([args, , env]) => runCli(args, { LOG_LEVEL: "info", ...env }, 120_000)))
     results.forEach((r, i) => {
       expect(r.code, `${cases[i]![0].join(" ")}: ${r.stderr}`).toBe(1)
       expect(r.stdout).toBe("")
       expect(messages(r.stderr)).toContain(cases[i]![1])
     })
-  }, 120_000)
+  }, 240_000)
 })
 
 describe("--help", () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { plural, renderAnalysis } from "../../src/cli/Render.js"
 import { ofReports, toAnalysis } from "../../src/domain/Stats.js"
 import type { Report } from "../../src/domain/Report.js"
-import { printable } from "../../src/util/Stderr.js"
+import { printable } from "../../src/terminal/Stderr.js"
 
 const report = (timestamp: string, scores: ReadonlyArray<number>, name = "Ada Morel"): Report => ({
   schemaVersion: 1,

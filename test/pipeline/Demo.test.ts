@@ -6,7 +6,6 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import * as InMemoryLog from "../../src/adapters/InMemoryLog.js"
 import * as LocalObjectStore from "../../src/adapters/LocalObjectStore.js"
-import { DefaultNames } from "../../src/config/Names.js"
 import { encodeReport } from "../../src/domain/Codec.js"
 import { ofReports, toAnalysis } from "../../src/domain/Stats.js"
 import { runDemo } from "../../src/pipeline/Demo.js"
@@ -21,7 +20,6 @@ const dataDir = mkdtempSync(join(tmpdir(), "peacestate-demo-"))
 const demo = runDemo({
   source: { _tag: "Simulator", ...sim },
   dataDir,
-  names: DefaultNames,
   threshold: 20,
   workers: 2,
   maxRecordsPerFile: 4000,

@@ -46,7 +46,21 @@ export const Surface: Readonly<Record<string, Entry>> = {
   "./ports": { exports: ports, dependencies: ["effect"], light: true },
   "./simulator": { exports: ["reportLines", "reports"], dependencies: ["effect"], light: true },
   "./alerter": {
-    exports: ["AlertSinks", "DefaultNames", "MaxDeadLetterBytes", "NamesConfig", "deadLetter", "makeCounters", "runAlerter", "snapshot", "truncateDeadLetter"],
+    exports: [
+      "Alerter",
+      "AlerterConfig",
+      "AlerterLive",
+      "AlertSinks",
+      "DefaultNames",
+      "MaxDeadLetterBytes",
+      "Metrics",
+      "NamesConfig",
+      "StopWhenIdle",
+      "deadLetter",
+      "launch",
+      "truncateDeadLetter",
+      "withSettings"
+    ],
     dependencies: ["effect"],
     light: true
   },
@@ -81,7 +95,7 @@ export const Surface: Readonly<Record<string, Entry>> = {
     light: false
   },
   "./archiver": {
-    exports: ["DefaultNames", "NamesConfig", "makeCounters", "runArchiver", "snapshot"],
+    exports: ["Archiver", "ArchiverConfig", "ArchiverLive", "DefaultNames", "Metrics", "NamesConfig", "StopWhenIdle", "launch", "withSettings"],
     dependencies: ["effect", "hyparquet", "hyparquet-writer"],
     light: false
   },

@@ -1,5 +1,5 @@
-import { Config, Duration, Effect } from "effect"
-import { writeStderr } from "./Stderr.js"
+import { Config, type ConfigError, Duration, Effect, Layer } from "effect"
+import { writeStderr } from "../terminal/Stderr.js"
 
 const DefaultDeadline = Duration.seconds(9)
 
@@ -33,3 +33,6 @@ export const shutdownDeadline = (component: string) =>
         })
     )
   })
+
+/** The deadline as a layer, for the life of whatever it is built with. */
+export const ShutdownDeadlineLive = (component: string): Layer.Layer<never, ConfigError.ConfigError> => Layer.scopedDiscard(shutdownDeadline(component))

@@ -1,6 +1,9 @@
 import { HelpDoc, Options, ValidationError } from "@effect/cli"
 import { Config, Duration, Effect, Either, Option } from "effect"
 import { DefaultThreshold } from "../domain/AlertRule.js"
+import { DefaultStart, parseDuration, parseInstant, parseInteger, parseNumber, type Range } from "../config/Parse.js"
+
+export { DefaultStart, parseDuration, parseInstant, parseInteger, parseNumber }
 
 /** Validate a parsed option value: Right keeps it, Left is the message shown to the user. */
 export const validate = <A, B>(f: (a: A) => Either.Either<B, string>) =>
@@ -14,44 +17,6 @@ export const validate = <A, B>(f: (a: A) => Either.Either<B, string>) =>
 /** A description that says the default and the environment variable, so `--help` shows both. */
 export const describe = (text: string, more: { readonly fallback?: string; readonly env?: string } = {}): string =>
   [text, ...(more.fallback === undefined ? [] : [`Default: ${more.fallback}.`]), ...(more.env === undefined ? [] : [`Env: ${more.env}.`])].join(" ")
-
-/** Default start of simulated time. */
-export const DefaultStart = "2026-11-02T00:00:00.000Z"
-
-const DateOnly = /^\d{4}-\d{2}-\d{2}$/
-const WithZone = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i
-
-/** An ISO-8601 instant with a zone (`Z` or an offset), or a bare date meaning its UTC midnight. */
-export const parseInstant = (flag: string, s: string): Either.Either<number, string> => {
-  const trimmed = s.trim()
-  const ms = Date.parse(DateOnly.test(trimmed) ? `${trimmed}T00:00:00Z` : trimmed)
-  return Number.isFinite(ms) && (DateOnly.test(trimmed) || WithZone.test(trimmed))
-    ? Either.right(ms)
-    : Either.left(`${flag}: expected an ISO-8601 instant with a zone (e.g. ${DefaultStart}) or a date (2026-11-02), got ${JSON.stringify(s)}`)
-}
-
-interface Range {
-  readonly min: number
-  readonly max: number
-}
-
-const inRange = (flag: string, range: Range, what: string) => (n: number): Either.Either<number, string> =>
-  n >= range.min && n <= range.max ? Either.right(n) : Either.left(`${flag}: expected ${what} in [${range.min}, ${range.max}], got ${n}`)
-
-const IntegerText = /^[+-]?\d+$/
-const NumberText = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i
-
-/** Parse a flag's text as an integer in a range; the message names the flag. */
-export const parseInteger = (flag: string, range: Range) => (s: string): Either.Either<number, string> =>
-  IntegerText.test(s.trim()) && Number.isSafeInteger(Number(s.trim()))
-    ? inRange(flag, range, "an integer")(Number(s.trim()))
-    : Either.left(`${flag}: expected an integer in [${range.min}, ${range.max}], got ${JSON.stringify(s)}`)
-
-/** Parse a flag's text as a finite number in a range; the message names the flag. */
-export const parseNumber = (flag: string, range: Range) => (s: string): Either.Either<number, string> =>
-  NumberText.test(s.trim()) && Number.isFinite(Number(s.trim()))
-    ? inRange(flag, range, "a number")(Number(s.trim()))
-    : Either.left(`${flag}: expected a number in [${range.min}, ${range.max}], got ${JSON.stringify(s)}`)
 
 // Numbers are read as text and parsed here, so a bad value is refused with the flag's name and its range
 // (@effect/cli's own integer option says only "'abc' is not a integer").
@@ -137,18 +102,6 @@ export const maxRecordsPerFile = integerOption("max-records-per-file", { min: 1,
   withDefault(100_000),
   Options.withDescription(describe("Archiver: close a Parquet file when it holds this many reports (it also closes on every new hour), in [1, 10000000].", { fallback: "100000" }))
 )
-
-const DurationPattern = /^(\d+(?:\.\d+)?)\s*(ms|millis|milliseconds?|s|sec|seconds?|m|min|minutes?|h|hours?)?$/
-
-const unitMs = (unit: string): number =>
-  unit.startsWith("ms") || unit.startsWith("milli") ? 1 : unit.startsWith("h") ? 3_600_000 : unit === "m" || unit.startsWith("min") ? 60_000 : 1000
-
-/** Parse "500ms", "10s", "2m", "1h" or a bare number of seconds. */
-export const parseDuration = (s: string): Either.Either<Duration.Duration, string> =>
-  Option.match(Option.fromNullable(DurationPattern.exec(s.trim())), {
-    onNone: () => Either.left(`expected a duration such as 500ms, 10s, 2m or 1h, got ${JSON.stringify(s)}`),
-    onSome: (m) => Either.right(Duration.millis(Number(m[1]) * unitMs(m[2] ?? "s")))
-  })
 
 export const idleExit = Options.text("idle-exit").pipe(
   Options.withPseudoName("DURATION"),

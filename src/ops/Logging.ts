@@ -1,5 +1,5 @@
 import { Config, Effect, Layer, Logger, LogLevel, Option } from "effect"
-import { isTerminal } from "./Stderr.js"
+import { isTerminal } from "../terminal/Stderr.js"
 
 const levels: Record<string, LogLevel.LogLevel> = {
   trace: LogLevel.Trace,
