@@ -9,8 +9,8 @@ import { parquetReadObjects } from "hyparquet"
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { type ArchivedReport, encodeReports } from "../src/archive/ParquetReports.js"
-import { decompressors, readReportColumns, type ReportColumns } from "../src/archive/ReportColumns.js"
+import { type ArchivedReport, encodeReports } from "../src/format/ParquetReports.js"
+import { decompressors, readReportColumns, type ReportColumns } from "../src/format/ReportColumns.js"
 import { makeGenerator } from "../src/domain/Generator.js"
 
 const n = Number(process.argv[2] ?? 100_000)

@@ -1,4 +1,4 @@
-import type { ReportColumns } from "../archive/ReportColumns.js"
+import type { ReportColumns } from "../format/ReportColumns.js"
 import { cellOf, empty, type Stats } from "../domain/Stats.js"
 
 const DayMs = 86_400_000

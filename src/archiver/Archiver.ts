@@ -1,11 +1,11 @@
 import { Array as Arr, Chunk, type Duration, Effect, Either, Option, Ref } from "effect"
-import { encodeReports, readFileMeta, type ArchivedReport } from "../archive/ParquetReports.js"
+import { encodeReports, readFileMeta, type ArchivedReport } from "../format/ParquetReports.js"
 import type { Names } from "../config/Names.js"
 import { decodeReport } from "../domain/Codec.js"
 import { type Batch, type LogError, type LogRecord, MessageLog, type PartitionOffset } from "../ports/MessageLog.js"
 import { ObjectStore, type StoreError } from "../ports/ObjectStore.js"
 import { add, type Counters } from "../util/Counters.js"
-import { fileKeyOf, hourFolderOf } from "./Layout.js"
+import { fileKeyOf, hourFolderOf } from "../format/Layout.js"
 
 export interface ArchiverOptions {
   readonly names: Names

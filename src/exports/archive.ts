@@ -15,12 +15,12 @@ export {
   readFileMetaRanged,
   readSourcePositions,
   TimestampTextColumn
-} from "../archive/ParquetReports.js"
-export type { ArchivedReport, ArchiveFileMeta, EncodeOptions } from "../archive/ParquetReports.js"
-export { FormatKey, readReportColumns, readReportColumnsEither } from "../archive/ReportColumns.js"
-export type { ReportColumns } from "../archive/ReportColumns.js"
+} from "../format/ParquetReports.js"
+export type { ArchivedReport, ArchiveFileMeta, EncodeOptions } from "../format/ParquetReports.js"
+export { FormatKey, readReportColumns, readReportColumnsEither } from "../format/ReportColumns.js"
+export type { ReportColumns } from "../format/ReportColumns.js"
 export { foldColumns, Unbounded } from "../analyzer/FoldColumns.js"
 export type { Window } from "../analyzer/FoldColumns.js"
 export { foldFile, foldFiles } from "../analyzer/FoldFiles.js"
 export { AnalyzeError } from "../analyzer/Protocol.js"
-export { fileKeyOf, fileNameOf, hourFolderOf, partitionOfKey, ReportsPrefix } from "../archiver/Layout.js"
+export { fileKeyOf, fileNameOf, hourFolderOf, partitionOfKey, ReportsPrefix } from "../format/Layout.js"

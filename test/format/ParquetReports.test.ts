@@ -16,8 +16,8 @@ import {
   readFileMeta,
   readFileMetaRanged,
   readSourcePositions
-} from "../../src/archive/ParquetReports.js"
-import { decompressors, readReportColumns, readReportColumnsEither, type ReportColumns } from "../../src/archive/ReportColumns.js"
+} from "../../src/format/ParquetReports.js"
+import { decompressors, readReportColumns, readReportColumnsEither, type ReportColumns } from "../../src/format/ReportColumns.js"
 import type { Report } from "../../src/domain/Report.js"
 import { makeGenerator } from "../../src/domain/Generator.js"
 
