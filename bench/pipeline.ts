@@ -9,7 +9,7 @@
 import { execFileSync, spawnSync } from "node:child_process"
 import { mkdirSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { encodeReports } from "../src/format/ParquetReports.js"
+import { encodeReports } from "../src/format/EncodeReports.js"
 import { fileKeyOf, hourFolderOf } from "../src/format/Layout.js"
 import { encodeReport } from "../src/domain/Codec.js"
 import { makeGenerator } from "../src/domain/Generator.js"

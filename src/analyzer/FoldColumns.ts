@@ -1,4 +1,4 @@
-import type { ReportColumns } from "../format/ReportColumns.js"
+import type { ReportColumns } from "./Columns.js"
 import { cellOf, empty, type Stats } from "../domain/Stats.js"
 
 const DayMs = 86_400_000

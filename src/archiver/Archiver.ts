@@ -1,5 +1,7 @@
 import { Array as Arr, Chunk, type Duration, Effect, Either, Option, Ref } from "effect"
-import { encodeReports, readFileMeta, type ArchivedReport } from "../format/ParquetReports.js"
+import type { ArchivedReport } from "../format/ArchivedReport.js"
+import { encodeReports } from "../format/EncodeReports.js"
+import { readFileMeta } from "../format/FileMeta.js"
 import type { Names } from "../config/Names.js"
 import { decodeReport } from "../domain/Codec.js"
 import { type Batch, type LogError, type LogRecord, MessageLog, type PartitionOffset } from "../ports/MessageLog.js"

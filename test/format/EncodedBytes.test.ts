@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto"
 import { describe, expect, it } from "vitest"
-import { type ArchivedReport, encodeReports } from "../../src/format/ParquetReports.js"
+import type { ArchivedReport } from "../../src/format/ArchivedReport.js"
+import { encodeReports } from "../../src/format/EncodeReports.js"
 import { makeGenerator } from "../../src/domain/Generator.js"
 
 // The bytes the archive writes are part of its contract (replays overwrite the same objects):
