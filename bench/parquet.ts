@@ -9,8 +9,10 @@ import { parquetReadObjects } from "hyparquet"
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { type ArchivedReport, encodeReports } from "../src/archive/ParquetReports.js"
-import { decompressors, readReportColumns, type ReportColumns } from "../src/archive/ReportColumns.js"
+import { readReportColumns, type ReportColumns } from "../src/analyzer/Columns.js"
+import type { ArchivedReport } from "../src/format/ArchivedReport.js"
+import { decompressors } from "../src/format/Decompressors.js"
+import { encodeReports } from "../src/format/EncodeReports.js"
 import { makeGenerator } from "../src/domain/Generator.js"
 
 const n = Number(process.argv[2] ?? 100_000)

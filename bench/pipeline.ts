@@ -9,8 +9,8 @@
 import { execFileSync, spawnSync } from "node:child_process"
 import { mkdirSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { encodeReports } from "../src/archive/ParquetReports.js"
-import { fileKeyOf, hourFolderOf } from "../src/archiver/Layout.js"
+import { encodeReports } from "../src/format/EncodeReports.js"
+import { fileKeyOf, hourFolderOf } from "../src/format/Layout.js"
 import { encodeReport } from "../src/domain/Codec.js"
 import { makeGenerator } from "../src/domain/Generator.js"
 

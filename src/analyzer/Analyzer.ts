@@ -4,7 +4,7 @@ import { Array as Arr, Chunk, Config, Effect, Option, Order, Ref, Stream } from 
 import { createHash } from "node:crypto"
 import * as os from "node:os"
 import * as WT from "node:worker_threads"
-import { partitionOfKey, ReportsPrefix } from "../archiver/Layout.js"
+import { partitionOfKey, ReportsPrefix } from "../format/Layout.js"
 import { combine, empty, type Stats } from "../domain/Stats.js"
 import { ObjectStore, type ObjectInfo } from "../ports/ObjectStore.js"
 import { fnv1a } from "../domain/Fnv1a.js"

@@ -1,5 +1,5 @@
 import { Effect, Either, Option } from "effect"
-import { readReportColumnsEither } from "../archive/ReportColumns.js"
+import { readReportColumnsEither } from "./Columns.js"
 import { combine, empty, type Stats } from "../domain/Stats.js"
 import { ObjectStore } from "../ports/ObjectStore.js"
 import { foldColumns, Unbounded, type Window } from "./FoldColumns.js"

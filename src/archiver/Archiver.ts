@@ -1,5 +1,8 @@
 import { Array as Arr, Chunk, Config, Context, Duration, Effect, Either, Layer, Metric, Option, Ref } from "effect"
-import { encodeReports, readFileMeta, type ArchivedReport, type ParquetDecodeError } from "../archive/ParquetReports.js"
+import type { ArchivedReport } from "../format/ArchivedReport.js"
+import { encodeReports } from "../format/EncodeReports.js"
+import { readFileMeta } from "../format/FileMeta.js"
+import type { ParquetDecodeError } from "../format/ParquetDecodeError.js"
 import { NamesConfig } from "../config/Names.js"
 import { IdleExitConfig, IdleFlushConfig, MaxRecordsPerFileConfig } from "../config/Settings.js"
 import { decodeReport } from "../domain/Codec.js"
@@ -7,7 +10,7 @@ import { count, filesWritten, flushSeconds, recordsIn, recordsRejected, register
 import { type Running, start, StopWhenIdle } from "../ops/Running.js"
 import { type Batch, type LogError, type LogRecord, MessageLog, type PartitionOffset } from "../ports/MessageLog.js"
 import { ObjectStore, type StoreError } from "../ports/ObjectStore.js"
-import { fileKeyOf, hourFolderOf } from "./Layout.js"
+import { fileKeyOf, hourFolderOf } from "../format/Layout.js"
 
 /** The archiver's settings: topic names, `MAX_RECORDS_PER_FILE`, `IDLE_EXIT`, `IDLE_FLUSH`. */
 export const ArchiverConfig = Config.all({ names: NamesConfig, maxRecordsPerFile: MaxRecordsPerFileConfig, idleExit: IdleExitConfig, idleFlush: IdleFlushConfig })

@@ -4,7 +4,7 @@ import { Data, Effect, Either, Option, ParseResult, Schema, Stream } from "effec
 import { resolve } from "node:path"
 import type { ArchiveRoot } from "../adapters/ArchiveRoot.js"
 import { checkShards, type PartialState, PartialStateJson, statsOf } from "../analyzer/Partial.js"
-import { ReportsPrefix } from "../archiver/Layout.js"
+import { ReportsPrefix } from "../format/Layout.js"
 import { ObjectStore } from "../ports/ObjectStore.js"
 import { combineAll, toAnalysis } from "../domain/Stats.js"
 import { printLine } from "../terminal/Stdout.js"

@@ -1,6 +1,6 @@
 import { FileSystem, Path } from "@effect/platform"
 import { Array as Arr, Data, Effect, Option } from "effect"
-import { FileNamePattern, ReportsPrefix } from "../archiver/Layout.js"
+import { FileNamePattern, ReportsPrefix } from "../format/Layout.js"
 
 /**
  * The demo starts its embedded archive afresh on every run (its in-memory stream starts empty), but it

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync, statSync } from "node:fs"
 import { join, relative } from "node:path"
 import { Effect } from "effect"
-import { type ArchivedReport, decodeReports } from "../../src/archive/ParquetReports.js"
+import type { ArchivedReport } from "../../src/format/ArchivedReport.js"
+import { decodeReports } from "../../src/format/DecodeReports.js"
 
 /** Every Parquet file under a folder, as keys relative to it. */
 export const parquetFiles = (root: string): ReadonlyArray<string> => {

@@ -6,18 +6,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import {
-  type ArchivedReport,
-  decodeReports,
-  decodeReportsEither,
-  encodeReports,
-  MetaKeys,
-  ParquetDecodeError,
-  readFileMeta,
-  readFileMetaRanged,
-  readSourcePositions
-} from "../../src/archive/ParquetReports.js"
-import { decompressors, readReportColumns, readReportColumnsEither, type ReportColumns } from "../../src/archive/ReportColumns.js"
+import { readReportColumns, readReportColumnsEither, type ReportColumns } from "../../src/analyzer/Columns.js"
+import type { ArchivedReport } from "../../src/format/ArchivedReport.js"
+import { decodeReports, decodeReportsEither, readSourcePositions } from "../../src/format/DecodeReports.js"
+import { decompressors } from "../../src/format/Decompressors.js"
+import { encodeReports } from "../../src/format/EncodeReports.js"
+import { readFileMeta, readFileMetaRanged } from "../../src/format/FileMeta.js"
+import { MetaKeys } from "../../src/format/FormatKeys.js"
+import { ParquetDecodeError } from "../../src/format/ParquetDecodeError.js"
 import type { Report } from "../../src/domain/Report.js"
 import { makeGenerator } from "../../src/domain/Generator.js"
 

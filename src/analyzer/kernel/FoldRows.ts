@@ -1,0 +1,100 @@
+/**
+ * Kernel: the analyzer's hot loop, one pass over a file's rows. Loops with counters and fills maps
+ * it creates, because it runs once per report and per citizen (millions per file) and a fold into
+ * immutable records would allocate per row; it reads its input only and returns fresh totals, so
+ * callers see a pure function. Checked against a plain version in test/analyzer/kernel/FoldRows.test.ts.
+ */
+import { cellOf } from "../../domain/Stats.js"
+
+const DayMs = 86_400_000
+const HourMs = 3_600_000
+
+/** The columns the fold reads (the analyzer's ReportColumns has them). */
+export interface FoldInput {
+  readonly timestampMs: Float64Array
+  readonly latitude: Float64Array
+  readonly longitude: Float64Array
+  readonly citizenOffsets: Int32Array
+  readonly citizenNames: ReadonlyArray<string>
+  readonly citizenScores: Int32Array
+  readonly wordOffsets: Int32Array
+  readonly words: ReadonlyArray<string>
+}
+
+export interface FoldTotals {
+  readonly weekdayReports: number
+  readonly weekdayAlerts: number
+  readonly weekendReports: number
+  readonly weekendAlerts: number
+  /** 24 entries, by UTC hour. */
+  readonly alertsByHour: ReadonlyArray<number>
+  readonly reportsByHour: ReadonlyArray<number>
+  /** In first-seen order. */
+  readonly alertWords: ReadonlyMap<string, number>
+  readonly cells: ReadonlyMap<string, number>
+  readonly offenders: ReadonlyMap<string, number>
+}
+
+/** Where `subarray`/`slice(begin, end)` starts on an array of `length` (negative = from the end). */
+const clamp = (at: number, length: number): number => (at < 0 ? Math.max(length + at, 0) : Math.min(at, length))
+
+const increment = (counts: Map<string, number>, key: string, by: number): void => {
+  counts.set(key, (counts.get(key) ?? 0) + by)
+}
+
+/** Totals of the rows whose timestamp is not outside [from, until); a NaN timestamp counts as a weekday, in no hour. */
+export const foldRows = (c: FoldInput, threshold: number, from: number, until: number): FoldTotals => {
+  const alertsByHour = new Float64Array(24)
+  const reportsByHour = new Float64Array(24)
+  const alertWords = new Map<string, number>()
+  const cells = new Map<string, number>()
+  const offenders = new Map<string, number>()
+  let weekdayReports = 0
+  let weekdayAlerts = 0
+  let weekendReports = 0
+  let weekendAlerts = 0
+  const scores = c.citizenScores
+  for (let row = 0; row < c.timestampMs.length; row++) {
+    const ms = c.timestampMs[row] as number
+    if (ms < from || ms >= until) continue
+    // 1970-01-01 was a Thursday: day index 0 → Thursday; Saturday/Sunday are 2 and 3 mod 7.
+    const day = Math.floor(ms / DayMs)
+    const dow = ((((day % 7) + 7) % 7) + 4) % 7 // 0 = Sunday
+    const weekend = dow === 0 || dow === 6
+    const first = c.citizenOffsets[row] ?? 0
+    const start = clamp(first, scores.length)
+    const end = Math.max(clamp(c.citizenOffsets[row + 1] ?? first, scores.length), start)
+    let alerts = 0
+    for (let j = start; j < end; j++) {
+      if ((scores[j] as number) < threshold) {
+        increment(offenders, c.citizenNames[first + j - start] ?? "", 1)
+        alerts++
+      }
+    }
+    if (weekend) weekendReports++
+    else weekdayReports++
+    const hour = Math.floor((ms - day * DayMs) / HourMs)
+    // Typed-array writes ignore a NaN or out-of-range hour, as the reference fold does.
+    reportsByHour[hour] = (reportsByHour[hour] ?? 0) + 1
+    if (alerts > 0) {
+      if (weekend) weekendAlerts += alerts
+      else weekdayAlerts += alerts
+      alertsByHour[hour] = (alertsByHour[hour] ?? 0) + alerts
+      increment(cells, cellOf(c.latitude[row] ?? 0, c.longitude[row] ?? 0), alerts)
+      const wordsFrom = clamp(c.wordOffsets[row] ?? 0, c.words.length)
+      const wordsTo = clamp(c.wordOffsets[row + 1] ?? 0, c.words.length)
+      for (let w = wordsFrom; w < wordsTo; w++) increment(alertWords, c.words[w] as string, 1)
+    }
+  }
+  return {
+    weekdayReports,
+    weekdayAlerts,
+    weekendReports,
+    weekendAlerts,
+    alertsByHour: Array.from(alertsByHour),
+    reportsByHour: Array.from(reportsByHour),
+    alertWords,
+    cells,
+    offenders
+  }
+}
