@@ -1,13 +1,12 @@
-import { Array as Arr, Chunk, Data, Duration, Effect, HashMap, Layer, Option, Ref } from "effect"
-import { type Batch, type LogRecord, LogError, MessageLog, type OutgoingRecord, type PartitionOffset } from "../ports/MessageLog.js"
+// The embedded MessageLog: the broker (topics, commits, groups) as immutable values in Refs; each member's state is Membership.
+import { Array as Arr, Data, Duration, Effect, HashMap, Layer, Option, Ref } from "effect"
+import { type Batch, LogError, MessageLog, type OutgoingRecord, type PartitionOffset } from "../ports/MessageLog.js"
 import { fnv1a } from "../util/Fnv1a.js"
 import * as Membership from "./consumer/Membership.js"
+import * as PartitionLog from "./memory/PartitionLog.js"
 
 const MaxBatch = 4096
 const PollPause = Duration.millis(2)
-
-const encoder = new TextEncoder()
-const toBytes = (v: Uint8Array | string): Uint8Array => (typeof v === "string" ? encoder.encode(v) : v)
 
 /** Stable key → partition (FNV-1a), like Kafka's keyed partitioning: one key, one partition. */
 export const partitionOf = (key: string, partitions: number): number =>
@@ -26,41 +25,6 @@ class RebalancingError extends Data.TaggedError("RebalancingError") {
     return "the group is rebalancing; partitions were reassigned"
   }
 }
-
-/** One partition: the records from offset `start` on (those before were forgotten). */
-interface PartitionLog {
-  readonly start: number
-  readonly records: Chunk.Chunk<LogRecord>
-}
-
-const emptyLog: PartitionLog = { start: 0, records: Chunk.empty() }
-const endOf = (log: PartitionLog): number => log.start + Chunk.size(log.records)
-
-/** Append each record to its key's partition, in order, at that partition's end. */
-const append = (topic: string, records: ReadonlyArray<OutgoingRecord>, now: number) => (parts: ReadonlyArray<PartitionLog>): ReadonlyArray<PartitionLog> => {
-  const byPartition = Arr.groupBy(records, (r) => String(partitionOf(r.key, parts.length)))
-  return Arr.map(parts, (log, partition) =>
-    Option.match(Option.fromNullable(byPartition[String(partition)]), {
-      onNone: () => log,
-      onSome: (rs) => {
-        const end = endOf(log)
-        const added = Arr.map(rs, (r, i): LogRecord => ({ topic, partition, offset: end + i, key: Option.some(r.key), value: toBytes(r.value), headers: r.headers ?? {}, timestamp: now }))
-        return { ...log, records: Chunk.appendAll(log.records, Chunk.fromIterable(added)) }
-      }
-    })
-  )
-}
-
-/** Up to `max` records from `position` on; what was forgotten is skipped. */
-const readFrom = (log: PartitionLog, position: number, max: number): ReadonlyArray<LogRecord> => {
-  const from = Math.max(position, log.start)
-  const to = position + max
-  return from >= to ? [] : Chunk.toReadonlyArray(Chunk.take(Chunk.drop(log.records, from - log.start), to - from))
-}
-
-/** Forget the records below `upTo` (a forgotten offset stays taken, even past the end). */
-const forgetBelow = (log: PartitionLog, upTo: number): PartitionLog =>
-  upTo <= log.start ? log : { start: upTo, records: Chunk.drop(log.records, upTo - log.start) }
 
 interface Group {
   readonly members: ReadonlyArray<string>
@@ -97,7 +61,7 @@ export interface InMemoryLogOptions {
 
 export const make = (options: InMemoryLogOptions = {}) => Effect.gen(function* () {
   // The broker's state, as immutable values: partitions per topic, committed offsets and members per group.
-  const topics = yield* Ref.make(HashMap.empty<string, ReadonlyArray<PartitionLog>>())
+  const topics = yield* Ref.make(HashMap.empty<string, ReadonlyArray<PartitionLog.PartitionLog>>())
   const committed = yield* Ref.make(HashMap.empty<string, HashMap.HashMap<number, number>>())
   const groups = yield* Ref.make(HashMap.empty<string, Group>())
 
@@ -110,12 +74,12 @@ export const make = (options: InMemoryLogOptions = {}) => Effect.gen(function* (
     )
 
   const ensureTopic = (topic: string, partitions: number) =>
-    Ref.update(topics, (ts) => (HashMap.has(ts, topic) ? ts : HashMap.set(ts, topic, Arr.makeBy(Math.max(1, partitions), () => emptyLog))))
+    Ref.update(topics, (ts) => (HashMap.has(ts, topic) ? ts : HashMap.set(ts, topic, Arr.makeBy(Math.max(1, partitions), () => PartitionLog.empty))))
 
   const publish = (topic: string, records: ReadonlyArray<OutgoingRecord>) =>
     Effect.zipRight(
       partitionsOf(topic),
-      Effect.suspend(() => Ref.update(topics, HashMap.modify(topic, append(topic, records, Date.now()))))
+      Effect.suspend(() => Ref.update(topics, HashMap.modify(topic, PartitionLog.append(topic, records, Date.now(), partitionOf))))
     )
 
   const committedOf = (cs: HashMap.HashMap<string, HashMap.HashMap<number, number>>, topic: string, group: string) =>
@@ -128,12 +92,12 @@ export const make = (options: InMemoryLogOptions = {}) => Effect.gen(function* (
       onSome: (gs) =>
         Effect.flatMap(Ref.get(committed), (cs) => {
           const upTo = (p: number) => Math.min(...gs.map((g) => committedAt(committedOf(cs, topic, g), p)))
-          return Ref.update(topics, HashMap.modify(topic, (parts: ReadonlyArray<PartitionLog>): ReadonlyArray<PartitionLog> => Arr.map(parts, (log, p) => (partitions.includes(p) ? forgetBelow(log, upTo(p)) : log))))
+          return Ref.update(topics, HashMap.modify(topic, (parts: ReadonlyArray<PartitionLog.PartitionLog>): ReadonlyArray<PartitionLog.PartitionLog> => Arr.map(parts, (log, p) => (partitions.includes(p) ? PartitionLog.forgetBelow(log, upTo(p)) : log))))
         })
     })
 
   const endOffsets = (topic: string) =>
-    Effect.map(partitionsOf(topic), (parts) => parts.map((log, partition) => ({ partition, offset: endOf(log) })))
+    Effect.map(partitionsOf(topic), (parts) => parts.map((log, partition) => ({ partition, offset: PartitionLog.endOf(log) })))
 
   const committedOffsets = (topic: string, group: string) =>
     Effect.zipWith(partitionsOf(topic), Ref.get(committed), (parts, cs) =>
@@ -178,8 +142,8 @@ export const make = (options: InMemoryLogOptions = {}) => Effect.gen(function* (
         Effect.gen(function* () {
           const m = yield* Ref.get(member)
           const position = Option.getOrElse(Membership.positionOf(m.membership, partition), () => 0)
-          const log = Option.getOrElse(Option.flatMap(HashMap.get(yield* Ref.get(topics), topic), Arr.get(partition)), () => emptyLog)
-          const records = readFrom(log, position, MaxBatch)
+          const log = Option.getOrElse(Option.flatMap(HashMap.get(yield* Ref.get(topics), topic), Arr.get(partition)), () => PartitionLog.empty)
+          const records = PartitionLog.readFrom(log, position, MaxBatch)
           if (!Arr.isNonEmptyReadonlyArray(records)) return 0
           yield* handler.onBatch({ topic, partition, records } satisfies Batch)
           const next = Arr.lastNonEmpty(records).offset + 1

@@ -1,3 +1,4 @@
+// The MessageLog on Kafka (kafkajs): the admin client, producer and per-call consumer of adapters/kafka, for the layer's life.
 import { type ConfigError, Effect, Layer } from "effect"
 import { Kafka, logLevel } from "kafkajs"
 import { type LogError, MessageLog } from "../ports/MessageLog.js"
