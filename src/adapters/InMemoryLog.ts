@@ -1,12 +1,12 @@
-import { Array as Arr, Data, Duration, Effect, Layer, Option, Ref } from "effect"
-import { type Batch, type LogRecord, LogError, MessageLog, type OutgoingRecord, type PartitionOffset } from "../ports/MessageLog.js"
+// The embedded MessageLog: the broker (topics, commits, groups) as immutable values in Refs; each member's state is Membership.
+import { Array as Arr, Data, Duration, Effect, HashMap, Layer, Option, Ref } from "effect"
+import { type Batch, LogError, MessageLog, type OutgoingRecord, type PartitionOffset } from "../ports/MessageLog.js"
 import { fnv1a } from "../domain/Fnv1a.js"
+import * as Membership from "./consumer/Membership.js"
+import * as PartitionLog from "./memory/PartitionLog.js"
 
 const MaxBatch = 4096
 const PollPause = Duration.millis(2)
-
-const encoder = new TextEncoder()
-const toBytes = (v: Uint8Array | string): Uint8Array => (typeof v === "string" ? encoder.encode(v) : v)
 
 /** Stable key → partition (FNV-1a), like Kafka's keyed partitioning: one key, one partition. */
 export const partitionOf = (key: string, partitions: number): number =>
@@ -31,10 +31,9 @@ interface Group {
   readonly generation: number
 }
 
+/** What this log's member keeps besides its membership: when it last saw records and last idled. */
 interface Member {
-  readonly generation: number
-  readonly assigned: ReadonlyArray<number>
-  readonly positions: ReadonlyMap<number, number>
+  readonly membership: Membership.Membership
   readonly lastRecordAt: number
   readonly lastIdleAt: number
 }
@@ -43,6 +42,9 @@ const shareOf = (partitions: number, members: ReadonlyArray<string>, id: string)
   const index = members.indexOf(id)
   return index < 0 ? [] : Arr.filter(Arr.range(0, partitions - 1), (p) => p % members.length === index)
 }
+
+const noGroup: Group = { members: [], generation: 0 }
+const groupKey = (topic: string, group: string) => `${group}\u0000${topic}`
 
 /**
  * The embedded double of Kafka: an in-memory partitioned log with consumer groups that share the
@@ -58,108 +60,94 @@ export interface InMemoryLogOptions {
 }
 
 export const make = (options: InMemoryLogOptions = {}) => Effect.gen(function* () {
-  // The log's storage is the adapter's private mutable state (like a broker's disk): appended in place.
-  const topics = new Map<string, ReadonlyArray<Array<LogRecord | undefined>>>()
-  const forgottenBelow = new Map<string, number>()
-  const groups = yield* Ref.make(new Map<string, Group>())
-  const committed = new Map<string, Map<number, number>>()
+  // The broker's state, as immutable values: partitions per topic, committed offsets and members per group.
+  const topics = yield* Ref.make(HashMap.empty<string, ReadonlyArray<PartitionLog.PartitionLog>>())
+  const committed = yield* Ref.make(HashMap.empty<string, HashMap.HashMap<number, number>>())
+  const groups = yield* Ref.make(HashMap.empty<string, Group>())
 
   const partitionsOf = (topic: string) =>
-    Option.match(Option.fromNullable(topics.get(topic)), {
-      onNone: () => Effect.fail(new LogError({ operation: `topic ${topic}`, cause: new UnknownTopicError({ topic }) })),
-      onSome: Effect.succeed
-    })
-
-  const ensureTopic = (topic: string, partitions: number) =>
-    Effect.sync(() => {
-      if (!topics.has(topic)) topics.set(topic, Arr.makeBy(Math.max(1, partitions), () => []))
-    })
-
-  const publish = (topic: string, records: ReadonlyArray<OutgoingRecord>) =>
-    Effect.flatMap(partitionsOf(topic), (parts) =>
-      Effect.sync(() => {
-        const now = Date.now()
-        records.forEach((r) => {
-          const partition = partitionOf(r.key, parts.length)
-          const log = parts[partition] ?? []
-          log.push({ topic, partition, offset: log.length, key: Option.some(r.key), value: toBytes(r.value), headers: r.headers ?? {}, timestamp: now })
-        })
+    Effect.flatMap(Ref.get(topics), (ts) =>
+      Option.match(HashMap.get(ts, topic), {
+        onNone: () => Effect.fail(new LogError({ operation: `topic ${topic}`, cause: new UnknownTopicError({ topic }) })),
+        onSome: Effect.succeed
       })
     )
 
-  const groupKey = (topic: string, group: string) => `${group}\u0000${topic}`
+  const ensureTopic = (topic: string, partitions: number) =>
+    Ref.update(topics, (ts) => (HashMap.has(ts, topic) ? ts : HashMap.set(ts, topic, Arr.makeBy(Math.max(1, partitions), () => PartitionLog.empty))))
+
+  const publish = (topic: string, records: ReadonlyArray<OutgoingRecord>) =>
+    Effect.zipRight(
+      partitionsOf(topic),
+      Effect.suspend(() => Ref.update(topics, HashMap.modify(topic, PartitionLog.append(topic, records, Date.now(), partitionOf))))
+    )
+
+  const committedOf = (cs: HashMap.HashMap<string, HashMap.HashMap<number, number>>, topic: string, group: string) =>
+    Option.getOrElse(HashMap.get(cs, groupKey(topic, group)), () => HashMap.empty<number, number>())
+  const committedAt = (offsets: HashMap.HashMap<number, number>, partition: number) => Option.getOrElse(HashMap.get(offsets, partition), () => 0)
 
   const forget = (topic: string, partitions: ReadonlyArray<number>) =>
-    Option.match(Option.fromNullable(options.forgetConsumedBy), {
-      onNone: () => undefined,
-      onSome: (groups) =>
-        partitions.forEach((p) => {
-          const log = topics.get(topic)?.[p]
-          const upTo = Math.min(...groups.map((g) => committed.get(groupKey(topic, g))?.get(p) ?? 0))
-          const from = forgottenBelow.get(`${topic}/${p}`) ?? 0
-          if (log === undefined || upTo <= from) return
-          Arr.range(from, upTo - 1).forEach((i) => {
-            log[i] = undefined
-          })
-          forgottenBelow.set(`${topic}/${p}`, upTo)
+    Option.match(Option.filter(Option.fromNullable(options.forgetConsumedBy), Arr.isNonEmptyReadonlyArray), {
+      onNone: () => Effect.void,
+      onSome: (gs) =>
+        Effect.flatMap(Ref.get(committed), (cs) => {
+          const upTo = (p: number) => Math.min(...gs.map((g) => committedAt(committedOf(cs, topic, g), p)))
+          return Ref.update(topics, HashMap.modify(topic, (parts: ReadonlyArray<PartitionLog.PartitionLog>): ReadonlyArray<PartitionLog.PartitionLog> => Arr.map(parts, (log, p) => (partitions.includes(p) ? PartitionLog.forgetBelow(log, upTo(p)) : log))))
         })
     })
 
-  const committedOf = (topic: string, group: string) => committed.get(groupKey(topic, group)) ?? new Map<number, number>()
-
   const endOffsets = (topic: string) =>
-    Effect.map(partitionsOf(topic), (parts) => parts.map((log, partition) => ({ partition, offset: log.length })))
+    Effect.map(partitionsOf(topic), (parts) => parts.map((log, partition) => ({ partition, offset: PartitionLog.endOf(log) })))
 
   const committedOffsets = (topic: string, group: string) =>
-    Effect.map(partitionsOf(topic), (parts) => parts.map((_, partition) => ({ partition, offset: committedOf(topic, group).get(partition) ?? 0 })))
+    Effect.zipWith(partitionsOf(topic), Ref.get(committed), (parts, cs) =>
+      parts.map((_, partition) => ({ partition, offset: committedAt(committedOf(cs, topic, group), partition) })))
 
   const consume: MessageLog["Type"]["consume"] = (options, makeHandler) =>
     Effect.gen(function* () {
-      const parts = yield* partitionsOf(options.topic)
-      const key = groupKey(options.topic, options.group)
+      const { topic, group } = options
+      const partitions = (yield* partitionsOf(topic)).length
+      const key = groupKey(topic, group)
       const id = crypto.randomUUID()
-      const groupOf = (gs: ReadonlyMap<string, Group>): Group => gs.get(key) ?? { members: [], generation: 0 }
-      const updateGroup = (f: (g: Group) => Group) => Ref.update(groups, (gs) => new Map(gs).set(key, f(groupOf(gs))))
-      const member = yield* Ref.make<Member>({ generation: -1, assigned: [], positions: new Map(), lastRecordAt: Date.now(), lastIdleAt: Date.now() })
+      const groupNow = Effect.map(Ref.get(groups), (gs) => Option.getOrElse(HashMap.get(gs, key), () => noGroup))
+      const updateGroup = (f: (g: Group) => Group) => Ref.update(groups, (gs) => HashMap.set(gs, key, f(Option.getOrElse(HashMap.get(gs, key), () => noGroup))))
+      // This log is its own coordinator: the group as it stands is what it announces to the member.
+      const announced = (m: Member, g: Group) => Membership.announce(m.membership, { generation: g.generation, partitions: shareOf(partitions, g.members, id), memberId: id })
+      const member = yield* Ref.make<Member>({ membership: Membership.empty, lastRecordAt: Date.now(), lastIdleAt: Date.now() })
 
       const commit = (offsets: ReadonlyArray<PartitionOffset>) =>
         Effect.gen(function* () {
-          const g = groupOf(yield* Ref.get(groups))
-          const m = yield* Ref.get(member)
-          if (g.generation !== m.generation || !g.members.includes(id)) {
-            return yield* new LogError({ operation: "commit", cause: new RebalancingError() })
-          }
-          const stored = committed.get(key) ?? new Map<number, number>()
-          offsets.forEach((o) => stored.set(o.partition, o.offset))
-          committed.set(key, stored)
-          forget(options.topic, offsets.map((o) => o.partition))
+          const verdict = Membership.judge(announced(yield* Ref.get(member), yield* groupNow), offsets.map((o) => o.partition))
+          if (!Membership.Verdict.$is("Accepted")(verdict)) return yield* new LogError({ operation: "commit", cause: new RebalancingError() })
+          yield* Ref.update(committed, (cs) =>
+            HashMap.set(cs, key, Arr.reduce(offsets, committedOf(cs, topic, group), (stored, o) => HashMap.set(stored, o.partition, o.offset))))
+          yield* forget(topic, offsets.map((o) => o.partition))
         })
       const handler = makeHandler(commit)
 
+      // Revoked partitions are handed back before the new generation counts (commits meanwhile are refused).
       const rebalance = Effect.gen(function* () {
-        const g = groupOf(yield* Ref.get(groups))
         const m = yield* Ref.get(member)
-        if (g.generation === m.generation) return
-        const next = shareOf(parts.length, g.members, id)
-        const revoked = Arr.difference(m.assigned, next)
-        const gained = Arr.difference(next, m.assigned)
+        const next = announced(m, yield* groupNow)
+        if (!Membership.pending(next)) return
+        const { added, membership, revoked } = Membership.apply(next)
         if (revoked.length > 0) yield* handler.onRevoked(revoked)
-        const start = committedOf(options.topic, options.group)
-        const positions = new Map(Arr.filter(Arr.fromIterable(m.positions), ([p]) => next.includes(p)))
-        gained.forEach((p) => positions.set(p, start.get(p) ?? 0))
-        yield* Ref.set(member, { ...m, generation: g.generation, assigned: next, positions })
-        if (gained.length > 0) yield* handler.onAssigned(gained)
+        const start = committedOf(yield* Ref.get(committed), topic, group)
+        const positioned = Arr.reduce(added, membership, (s, p) => Membership.seek(s, p, committedAt(start, p)))
+        yield* Ref.set(member, { ...m, membership: positioned })
+        if (added.length > 0) yield* handler.onAssigned(added)
       })
 
       const pollPartition = (partition: number) =>
         Effect.gen(function* () {
           const m = yield* Ref.get(member)
-          const position = m.positions.get(partition) ?? 0
-          const records = Arr.filter((parts[partition] ?? []).slice(position, position + MaxBatch), (r): r is LogRecord => r !== undefined)
-          if (records.length === 0) return 0
-          const batch: Batch = { topic: options.topic, partition, records }
-          yield* handler.onBatch(batch)
-          yield* Ref.update(member, (s) => ({ ...s, positions: new Map(s.positions).set(partition, position + records.length), lastRecordAt: Date.now() }))
+          const position = Option.getOrElse(Membership.positionOf(m.membership, partition), () => 0)
+          const log = Option.getOrElse(Option.flatMap(HashMap.get(yield* Ref.get(topics), topic), Arr.get(partition)), () => PartitionLog.empty)
+          const records = PartitionLog.readFrom(log, position, MaxBatch)
+          if (!Arr.isNonEmptyReadonlyArray(records)) return 0
+          yield* handler.onBatch({ topic, partition, records } satisfies Batch)
+          const next = Arr.lastNonEmpty(records).offset + 1
+          yield* Ref.update(member, (s) => ({ ...s, membership: Membership.advance(s.membership, partition, next), lastRecordAt: Date.now() }))
           return records.length
         })
 
@@ -171,11 +159,11 @@ export const make = (options: InMemoryLogOptions = {}) => Effect.gen(function* (
         })
 
       const idleEvery = Duration.toMillis(options.idleEvery ?? Duration.seconds(1))
-      // One poll: rebalance if needed, then read every assigned partition once. Returns false to leave.
+      // One poll: rebalance if needed, then read every owned partition once. Returns false to leave.
       const poll = Effect.gen(function* () {
         yield* rebalance
         const m = yield* Ref.get(member)
-        const counts = yield* Effect.forEach(m.assigned, pollPartition)
+        const counts = yield* Effect.forEach(m.membership.owned, pollPartition)
         if (Arr.reduce(counts, 0, (a, b) => a + b) > 0) return true
         const current = yield* Ref.get(member)
         if (yield* shouldStop(current)) return false
