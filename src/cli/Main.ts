@@ -4,6 +4,7 @@ import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Cause, ConfigError, Effect, Layer } from "effect"
 import { LoggingLive } from "../ops/Logging.js"
+import { TracingLive } from "../ops/Tracing.js"
 import { writeStderr } from "../terminal/Stderr.js"
 import { commandPathOf, withTidyConsole } from "./HelpText.js"
 import { alertCommand } from "./Alert.js"
@@ -56,6 +57,6 @@ export const main = (prefix: ReadonlyArray<string> = []): void =>
     commandPathOf([...prefix, ...process.argv.slice(2)], CommandNames)
   ).pipe(
     reportFailure,
-    Effect.provide(Layer.merge(NodeContext.layer, LoggingLive)),
+    Effect.provide(Layer.mergeAll(NodeContext.layer, LoggingLive, TracingLive)),
     NodeRuntime.runMain({ disablePrettyLogger: true, disableErrorReporting: true })
   )

@@ -71,10 +71,12 @@ describe.skipIf(skip !== undefined)("operability", () => {
       expect(archived.get(`peacestate_files_written_total${label}`)).toBeGreaterThanOrEqual(8)
       expect(archived.get(`peacestate_objects_written_total${label}`)).toBe(archived.get(`peacestate_files_written_total${label}`))
       expect(archived.get(`peacestate_object_bytes_written_total${label}`)).toBeGreaterThan(0)
-      expect(archived.get(`peacestate_flush_seconds_total${label}`)).toBeGreaterThan(0)
+      expect(archived.get(`peacestate_flush_seconds_count${label}`)).toBe(archived.get(`peacestate_files_written_total${label}`))
+      expect(archived.get(`peacestate_flush_seconds_sum${label}`)).toBeGreaterThan(0)
       expect(archived.get(`peacestate_assigned_partitions${label}`)).toBe(3)
       expect(archived.get(`peacestate_ready${label}`)).toBe(1)
-      expect(archived.get(`process_resident_memory_bytes${label}`)).toBeGreaterThan(10_000_000)
+      expect(archived.get("process_resident_memory_bytes")).toBeGreaterThan(10_000_000)
+      expect(archived.get(`peacestate_flush_seconds_bucket{component="archiver",le="+Inf"}`)).toBe(archived.get(`peacestate_files_written_total${label}`))
 
       const alerts = await scrape(alerterBase)
       expect(alerts.get('peacestate_records_in_total{component="alerter"}')).toBe(3000)
@@ -82,6 +84,8 @@ describe.skipIf(skip !== undefined)("operability", () => {
       const text = await (await fetch(`${alerterBase}/metrics`)).text()
       expect(text).toContain("# TYPE peacestate_records_in_total counter")
       expect(text).toContain("# TYPE peacestate_consumer_lag gauge")
+      expect(text).toContain("# TYPE peacestate_batch_seconds histogram")
+      expect(text).toContain("# TYPE peacestate_alert_latency_seconds histogram")
 
       archiver.signal("SIGTERM")
       alerter.signal("SIGTERM")
