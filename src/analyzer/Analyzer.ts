@@ -51,8 +51,7 @@ const prefixesFor = (from: Option.Option<number>, until: Option.Option<number>):
   })
 
 /** The archive files an analysis reads: Parquet files under reports/ in the interval's hours (before sharding), and those of the shard. */
-export const selectFiles = (options: Pick<AnalyzeOptions, "shard" | "from" | "until">) =>
-  Effect.gen(function* () {
+export const selectFiles = Effect.fn("Analyzer.selectFiles")(function* (options: Pick<AnalyzeOptions, "shard" | "from" | "until">) {
     const store = yield* ObjectStore
     const listed = yield* Stream.runCollect(
       Stream.flatMap(Stream.fromIterable(prefixesFor(options.from, options.until)), store.list, { concurrency: 4 })
@@ -116,8 +115,7 @@ const minBytesPerWorker = Config.withDefault(Config.integer("ANALYZER_MIN_BYTES_
 )
 
 /** Run the analysis: list, fold every file in a pool of worker threads, combine. */
-export const analyze = (options: AnalyzeOptions) =>
-  Effect.gen(function* () {
+export const analyze = Effect.fn("Analyzer.analyze")(function* (options: AnalyzeOptions) {
     const listing = yield* selectFiles(options)
     const files = listing.selected
     const window = { from: Option.getOrElse(options.from, () => -Infinity), until: Option.getOrElse(options.until, () => Infinity) }
