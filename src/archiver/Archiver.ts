@@ -1,4 +1,4 @@
-import { Array as Arr, Chunk, Config, Context, Duration, Effect, Either, Layer, Metric, Option, Ref } from "effect"
+import { Array as Arr, Chunk, Config, Context, Duration, Effect, Either, HashMap, Layer, Metric, Option, Ref } from "effect"
 import type { ArchivedReport } from "../format/ArchivedReport.js"
 import { encodeReports } from "../format/EncodeReports.js"
 import { readFileMeta } from "../format/FileMeta.js"
@@ -51,10 +51,10 @@ export const make = Effect.gen(function* () {
     const { names } = options
     const topic = names.reportsTopic
     yield* register([recordsIn, recordsRejected, reportsArchived, filesWritten, reportsSkipped])
-    const states = yield* Ref.make(new Map<number, PartitionState>())
+    const states = yield* Ref.make(HashMap.empty<number, PartitionState>())
 
-    const stateOf = (partition: number) => Effect.map(Ref.get(states), (m) => m.get(partition) ?? fresh)
-    const setState = (partition: number, s: PartitionState) => Ref.update(states, (m) => new Map(m).set(partition, s))
+    const stateOf = (partition: number) => Effect.map(Ref.get(states), (m) => Option.getOrElse(HashMap.get(m, partition), () => fresh))
+    const setState = (partition: number, s: PartitionState) => Ref.update(states, HashMap.set(partition, s))
 
     // Store one file, then commit past it; false when fenced off. The fence: a member the group has dropped (stuck
     // past the rebalance timeout) does not know it yet and still holds its partitions' buffers, while their new owner
@@ -193,7 +193,7 @@ export const make = Effect.gen(function* () {
         onRevoked: (partitions) =>
           Effect.zipRight(
             Effect.logDebug("archiver revoked", partitions),
-            Ref.update(states, (m) => new Map(Arr.filter(Arr.fromIterable(m), ([p]) => !partitions.includes(p))))
+            Ref.update(states, HashMap.removeMany(partitions))
           ),
         onBatch: (batch) => onBatch(batch, commit),
         onIdle: flushAll(commit),
