@@ -102,7 +102,7 @@ export interface SimulatedCheck {
  */
 export const checkSimulated = (production: Pick<Production, "settings" | "sendSize">, records: ReadonlyArray<TopicReport>): SimulatedCheck => {
   const generate = makeGenerator(production.settings)
-  const sim = Array.from({ length: records.length + production.sendSize }, (_, i) => generate(i))
+  const sim = generate.many(Array.from({ length: records.length + production.sendSize }, (_, i) => i))
   const indexOf = new Map(sim.map((r, i) => [r.reportId, i]))
   const seen = new Map<string, number>()
   const unknown: Array<string> = []
