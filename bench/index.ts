@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- names...]`: every benchmark, one after the other, each in its own process.
- * Names: domain, parquet, pipeline, startup, kafka (needs Kafka + S3: `npm run infra:up` and its env).
+ * Names: domain, parquet, pipeline, startup, kafka (needs Kafka + S3: `npm run infra:up` and its env); one Kafka
+ * benchmark alone: kafka-throughput, kafka-latency, kafka-simulate, kafka-archive (not run by default: kafka runs them all).
  */
 import { spawnSync } from "node:child_process"
 
@@ -9,9 +10,14 @@ const all: Record<string, ReadonlyArray<string>> = {
   parquet: ["bench/parquet.ts", "100000"],
   pipeline: ["bench/pipeline.ts", "1000000", "500", "2"],
   startup: ["bench/startup.ts", "9"],
-  kafka: ["bench/kafka.ts"]
+  kafka: ["bench/kafka.ts"],
+  "kafka-throughput": ["bench/kafka.ts", "1"],
+  "kafka-latency": ["bench/kafka.ts", "2"],
+  "kafka-simulate": ["bench/kafka.ts", "3"],
+  "kafka-archive": ["bench/kafka.ts", "4"]
 }
-const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(all)
+const byDefault = ["domain", "parquet", "pipeline", "startup", "kafka"]
+const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : byDefault
 const failed = chosen.filter((name) => {
   const args = all[name]
   if (args === undefined) {

@@ -21,10 +21,7 @@ export const settingsOf = (seed: number, drones: number, alertRatio: number): Si
 /** Reports `from`..`from+count-1` as kafkajs messages (key = droneId, value = wire JSON), as the simulator makes them. */
 export const messagesOf = (settings: SimulationSettings, from: number, count: number): Array<Message> => {
   const generate = makeGenerator(settings)
-  return Array.from({ length: count }, (_, i) => {
-    const r = generate(from + i)
-    return { key: r.droneId, value: encodeReport(r) }
-  })
+  return generate.many(Array.from({ length: count }, (_, i) => from + i)).map((r) => ({ key: r.droneId, value: encodeReport(r) }))
 }
 
 // KafkaLog's chunking: sends whose per-partition record batches stay under the broker's 1 MiB limit.

@@ -29,3 +29,13 @@ export const NamesConfig: Config.Config<Names> = Config.all({
     Config.validate({ message: "TOPIC_PARTITIONS: expected an integer in [1, 10000]", validation: (n) => Number.isInteger(n) && n >= 1 && n <= 10_000 })
   )
 })
+
+/** Names as the settings `NamesConfig` reads, for `withSettings`. */
+export const namesSettings = (names: Names): Readonly<Record<string, string>> => ({
+  REPORTS_TOPIC: names.reportsTopic,
+  ALERTS_TOPIC: names.alertsTopic,
+  DLQ_TOPIC: names.dlqTopic,
+  ALERTER_GROUP: names.alerterGroup,
+  ARCHIVER_GROUP: names.archiverGroup,
+  TOPIC_PARTITIONS: String(names.partitions)
+})

@@ -153,24 +153,33 @@ const reportOf = (s: SimulationSettings, drone: DroneProfile, droneIndex: number
   }
 }
 
-/** A report source for these settings: position `index` is drone `index mod D` at minute `floor(index / D)`. */
-export const makeGenerator = (s: SimulationSettings): ((index: number) => Report) => {
+/** The reports of one simulation: position `index` is drone `index mod D` at minute `floor(index / D)`. */
+export interface Generator {
+  (index: number): Report
+  /**
+   * The reports at these positions, in their order: the timestamp text of each minute they span is made
+   * once (all drones of a minute share it), which is what makes many reports fast.
+   */
+  readonly many: (indices: ReadonlyArray<number>) => ReadonlyArray<Report>
+}
+
+/** A report source for these settings (see Generator). */
+export const makeGenerator = (s: SimulationSettings): Generator => {
   const profiles = Array.from({ length: s.drones }, (_, d) => profileOf(s.seed, d))
-  // All drones of one minute share its timestamp text: remember the last few (a bounded memo).
-  const stamps = new Map<number, string>()
-  const stampOf = (minute: number): string => {
-    const known = stamps.get(minute)
-    if (known !== undefined) return known
-    if (stamps.size > 64) stamps.clear()
-    const text = timestampOf(s, minute)
-    stamps.set(minute, text)
-    return text
-  }
-  return (index) => {
+  const at = (index: number, stampOf: (minute: number) => string): Report => {
     const droneIndex = index % s.drones
     const minute = Math.floor(index / s.drones)
     return reportOf(s, profiles[droneIndex] ?? profileOf(s.seed, droneIndex), droneIndex, minute, stampOf(minute))
   }
+  const stampOf = (minute: number): string => timestampOf(s, minute)
+  const many = (indices: ReadonlyArray<number>): ReadonlyArray<Report> => {
+    const first = Math.floor(indices.reduce((a, b) => Math.min(a, b), Infinity) / s.drones)
+    const last = Math.floor(indices.reduce((a, b) => Math.max(a, b), -Infinity) / s.drones)
+    const stamps = indices.length === 0 ? [] : Array.from({ length: last - first + 1 }, (_, k) => stampOf(first + k))
+    const known = (minute: number): string => stamps[minute - first] ?? stampOf(minute)
+    return indices.map((index) => at(index, known))
+  }
+  return Object.assign((index: number) => at(index, stampOf), { many })
 }
 
 /** The report at position `index` of the stream (see makeGenerator, which is faster for many reports). */

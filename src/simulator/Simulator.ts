@@ -16,7 +16,7 @@ export const reports = (run: SimulationRun): Stream.Stream<Report> => {
   const generate = makeGenerator(run)
   const all =
     run.count > 0
-      ? Stream.range(0, run.count - 1, ChunkSize).pipe(Stream.mapChunks(Chunk.map(generate)))
+      ? Stream.range(0, run.count - 1, ChunkSize).pipe(Stream.mapChunks((indices) => Chunk.fromIterable(generate.many(Chunk.toReadonlyArray(indices)))))
       : Stream.empty
   return run.rate !== undefined && run.rate > 0
     ? all.pipe(

@@ -7,28 +7,14 @@
 //
 // Production lasts until the third kill, however long the kills take on the machine at hand (each
 // incarnation: start-up, a join that waits out the dead member's 6 s session, then 0.3-3 s of work).
-import { afterEach, describe, expect, it } from "@effect/vitest"
+import { expect, it } from "@effect/vitest"
 import type { Alert } from "../../src/domain/Alert.js"
 import { alertsOf } from "../../src/domain/AlertRule.js"
+import type { Proc } from "../support/Children.js"
+import { describeFault, withFaultRun } from "../support/FaultRun.js"
 import { checkSimulated, readReports, simulatedPrefix, stopWhenCaughtUp } from "../support/Faults.js"
-import { skipReason } from "../support/Infra.js"
-import {
-  committedOffsets,
-  deleteTopics,
-  endOffsets,
-  FastGroups,
-  killLeftovers,
-  type Proc,
-  readTopic,
-  seededRandom,
-  sleep,
-  startCli,
-  startProduction,
-  sumOf,
-  uniqueNames
-} from "../support/Processes.js"
-
-const skip = skipReason()
+import { committedOffsets, endOffsets, readTopic, sumOf } from "../support/Kafka.js"
+import { seededRandom, sleep } from "../support/Wait.js"
 
 const Rate = 1_250
 const Kills = 3
@@ -36,17 +22,13 @@ const Kills = 3
 /** An alert without its detection time, which differs from incarnation to incarnation. */
 const stable = ({ detectedAt: _, ...rest }: Alert) => JSON.stringify(rest)
 
-describe.skipIf(skip !== undefined)("fault: the alerter SIGKILLed during production", () => {
-  afterEach(killLeftovers)
-
-  it("every expected alert is published, with its stable alertId; a kill only adds duplicates", async () => {
-    const started = Date.now()
-    const names = uniqueNames("alerter-kill", 6)
-    const env = { ...names, ...FastGroups, LOG_LEVEL: "debug" }
-    const random = seededRandom(Number(process.env.KILL_SEED ?? 20261128))
-    try {
-      const production = startProduction("simulate", names, { seed: 41, drones: 100, start: "2026-11-02T00:00:00Z", rate: Rate, alertRatio: 0.05 })
-      const alerter = (i: number) => startCli(`alert-${i}`, ["alert"], env)
+describeFault("fault: the alerter SIGKILLed during production", () => {
+  it("every expected alert is published, with its stable alertId; a kill only adds duplicates", () =>
+    withFaultRun("alerter-kill", { partitions: 6, observed: true }, async ({ names, alerter: start, produce }) => {
+      const started = Date.now()
+      const random = seededRandom(Number(process.env.KILL_SEED ?? 20261128))
+      const production = produce({ seed: 41, drones: 100, start: "2026-11-02T00:00:00Z", rate: Rate, alertRatio: 0.05 })
+      const alerter = (i: number) => start(`alert-${i}`)
 
       const kills: Array<{ readonly afterAssignedMs: number; readonly produced: number; readonly committed: number; readonly producing: boolean }> = []
       for (let i = 1; i <= Kills; i++) {
@@ -82,8 +64,5 @@ describe.skipIf(skip !== undefined)("fault: the alerter SIGKILLed during product
       )
       // The kills landed while reports were still arriving (production was stopped only after the last one).
       expect(kills.every((k) => k.producing)).toBe(true)
-    } finally {
-      await deleteTopics(names)
-    }
-  }, 240_000)
+    }), 240_000)
 })

@@ -13,31 +13,14 @@
 // reach S3 through a relay adding 40 ms to each response, as a remote S3 would: a put the server has
 // stored is then acknowledged (and committed) only 40 ms later, so kills also land in that window, as on
 // AWS, instead of almost never against the local S3Proxy's ~1 ms.
-import { afterEach, describe, expect, it } from "@effect/vitest"
+import { expect, it } from "@effect/vitest"
+import type { Proc } from "../support/Children.js"
+import { describeFault, withFaultRun } from "../support/FaultRun.js"
 import { stopWhenCaughtUp } from "../support/Faults.js"
-import { s3Env, skipReason } from "../support/Infra.js"
-import {
-  archiverTotals,
-  checkExactlyOnce,
-  committedOffsets,
-  deleteTopics,
-  endOffsets,
-  exactlyOnce,
-  FastGroups,
-  killLeftovers,
-  latencyRelay,
-  type Proc,
-  readS3Archive,
-  removeS3Prefix,
-  seededRandom,
-  sleep,
-  startCli,
-  startProduction,
-  sumOf,
-  uniqueNames
-} from "../support/Processes.js"
-
-const skip = skipReason()
+import { committedOffsets, endOffsets, sumOf } from "../support/Kafka.js"
+import { archiverTotals } from "../support/Members.js"
+import { checkExactlyOnce, exactlyOnce, readS3Archive } from "../support/S3Archive.js"
+import { seededRandom, sleep } from "../support/Wait.js"
 
 const MinCount = Number(process.env.ARCHIVER_KILL_COUNT ?? 200_000)
 const Rate = 3_000
@@ -47,18 +30,14 @@ const KillSeed = Number(process.env.KILL_SEED ?? 20261128)
 const MaxRecordsPerFile = "500"
 const S3LatencyMs = Number(process.env.S3_LATENCY_MS ?? 40)
 
-describe.skipIf(skip !== undefined)("fault: the archiver SIGKILLed 5 times during production", () => {
-  afterEach(killLeftovers)
-
-  it(`at least ${MinCount} reports, 5 kills at seeded random moments, restarts: the archive is complete and exactly-once`, async () => {
-    const started = Date.now()
-    const names = uniqueNames("archiver-kill", 6)
-    const relay = await latencyRelay(new URL(s3Env().endpoint), S3LatencyMs)
-    const env = { ...names, ...FastGroups, LOG_LEVEL: "debug", S3_ENDPOINT: relay.url }
-    const random = seededRandom(KillSeed)
-    try {
-      const production = startProduction("simulate", names, { seed: 31, drones: 200, start: "2026-11-02T00:00:00Z", rate: Rate, alertRatio: 0.01 })
-      const archive = (i: number) => startCli(`archive-${i}`, ["archive", "--max-records-per-file", MaxRecordsPerFile], env)
+describeFault("fault: the archiver SIGKILLed 5 times during production", () => {
+  it(`at least ${MinCount} reports, 5 kills at seeded random moments, restarts: the archive is complete and exactly-once`, () =>
+    withFaultRun("archiver-kill", { partitions: 6, observed: true }, async ({ names, archiver, produce, latencyRelay }) => {
+      const started = Date.now()
+      const relay = await latencyRelay(S3LatencyMs)
+      const random = seededRandom(KillSeed)
+      const production = produce({ seed: 31, drones: 200, start: "2026-11-02T00:00:00Z", rate: Rate, alertRatio: 0.01 })
+      const archive = (i: number) => archiver(`archive-${i}`, ["--max-records-per-file", MaxRecordsPerFile], { S3_ENDPOINT: relay.url })
 
       const incarnations: Array<Proc> = []
       const kills: Array<{ readonly afterAssignedMs: number; readonly producedAtKill: number; readonly committedAtKill: number; readonly producing: boolean }> = []
@@ -97,10 +76,5 @@ describe.skipIf(skip !== undefined)("fault: the archiver SIGKILLed 5 times durin
       )
       // Every kill landed while reports were still arriving (production was stopped only after the last one).
       expect(kills.every((k) => k.producing)).toBe(true)
-    } finally {
-      await relay.close()
-      await removeS3Prefix(names.S3_PREFIX)
-      await deleteTopics(names)
-    }
-  }, 600_000)
+    }), 600_000)
 })

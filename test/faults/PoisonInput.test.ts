@@ -2,29 +2,17 @@
 // input, produced raw. One alerter and one archiver process each read them all and exit 0: every valid
 // report alerted and archived once, every bad one on the dead-letter topic with its original bytes and
 // an `error` header naming the field.
-import { afterEach, describe, expect, it } from "@effect/vitest"
+import { expect, it } from "@effect/vitest"
 import { Chunk, Effect, Stream } from "effect"
 import type { Message } from "kafkajs"
 import { alertsOf } from "../../src/domain/AlertRule.js"
 import { encodeReport } from "../../src/domain/Codec.js"
 import type { Report } from "../../src/domain/Report.js"
 import { reports } from "../../src/simulator/Simulator.js"
+import { describeFault, withFaultRun } from "../support/FaultRun.js"
 import { alertIdsOn, readRawTopic } from "../support/Faults.js"
-import { skipReason } from "../support/Infra.js"
-import {
-  checkExactlyOnce,
-  deleteTopics,
-  endOffsets,
-  kafka,
-  killLeftovers,
-  readS3Archive,
-  removeS3Prefix,
-  startCli,
-  uniqueNames,
-  withAdmin
-} from "../support/Processes.js"
-
-const skip = skipReason()
+import { endOffsets, kafka, withAdmin } from "../support/Kafka.js"
+import { checkExactlyOnce, readS3Archive } from "../support/S3Archive.js"
 
 const Total = 10_000
 const Valid = 8_500
@@ -136,12 +124,9 @@ const produceRaw = async (topic: string, all: ReadonlyArray<Outgoing>) => {
   await producer.disconnect()
 }
 
-describe.skipIf(skip !== undefined)("fault: poison input", () => {
-  afterEach(killLeftovers)
-
-  it("valid reports are alerted and archived once, every bad one is dead-lettered with the field named; no consumer restarts", async () => {
-    const names = uniqueNames("poison", 3)
-    try {
+describeFault("fault: poison input", () => {
+  it("valid reports are alerted and archived once, every bad one is dead-lettered with the field named; no consumer restarts", () =>
+    withFaultRun("poison", { partitions: 3 }, async ({ names, alerter: alert, archiver: archive }) => {
       // The broker protects itself from 2 MB messages (1 MiB by default): these topics accept them, so they
       // reach the consumers and meet our own size check; the dead-letter topic must take them back as they are.
       const configEntries = [{ name: "max.message.bytes", value: TopicMaxBytes }]
@@ -158,8 +143,8 @@ describe.skipIf(skip !== undefined)("fault: poison input", () => {
       expect(all.length).toBe(Total)
       await produceRaw(names.REPORTS_TOPIC, all)
 
-      const alerter = startCli("alert", ["alert", "--idle-exit", "5s"], names)
-      const archiver = startCli("archive", ["archive", "--idle-exit", "5s"], names)
+      const alerter = alert("alert", ["--idle-exit", "5s"])
+      const archiver = archive("archive", ["--idle-exit", "5s"])
       const [alerterExit, archiverExit] = await Promise.all([alerter.exitWithin(120_000), archiver.exitWithin(120_000)])
       expect(alerterExit.code, alerter.stderr().slice(-4000)).toBe(0)
       expect(archiverExit.code, archiver.stderr().slice(-4000)).toBe(0)
@@ -203,14 +188,10 @@ describe.skipIf(skip !== undefined)("fault: poison input", () => {
       oversizedErrors.forEach((e) => expect(e).toMatch(/exceeds the limit/))
       const garbageErrors = dlq.filter((d) => d.headers["case-name"] === "binary garbage").map((d) => d.headers["error"])
       garbageErrors.forEach((e) => expect(e).toMatch(/not valid UTF-8|not valid JSON/))
-    } finally {
-      await Promise.all([deleteTopics(names), removeS3Prefix(names.S3_PREFIX)])
-    }
-  }, 180_000)
+    }), 180_000)
 
-  it("a dead-letter topic with the broker's default size limit gets an oversized bad record truncated, and the alerter carries on", async () => {
-    const names = uniqueNames("poison-dlq-limit", 3)
-    try {
+  it("a dead-letter topic with the broker's default size limit gets an oversized bad record truncated, and the alerter carries on", () =>
+    withFaultRun("poison-dlq-limit", { partitions: 3 }, async ({ names, alerter: alert }) => {
       // Only the reports topic takes 3 MiB; the alerter creates the dead-letter topic with the broker's defaults.
       await withAdmin((admin) =>
         admin.createTopics({ waitForLeaders: true, topics: [{ topic: names.REPORTS_TOPIC, numPartitions: 3, configEntries: [{ name: "max.message.bytes", value: TopicMaxBytes }] }] })
@@ -224,7 +205,7 @@ describe.skipIf(skip !== undefined)("fault: poison input", () => {
         }))
       ]
       await produceRaw(names.REPORTS_TOPIC, sent)
-      const alerter = startCli("alert", ["alert", "--idle-exit", "3s"], names)
+      const alerter = alert("alert", ["--idle-exit", "3s"])
       expect((await alerter.exitWithin(90_000)).code, alerter.stderr().slice(-4000)).toBe(0)
       expect(alerter.stderr()).toContain("stopped after 54 reports")
 
@@ -239,8 +220,5 @@ describe.skipIf(skip !== undefined)("fault: poison input", () => {
         expect(d.value.length).toBe(900_000)
         expect(Buffer.compare(d.value, Buffer.from(big).subarray(0, 900_000))).toBe(0)
       })
-    } finally {
-      await deleteTopics(names)
-    }
-  }, 120_000)
+    }), 120_000)
 })

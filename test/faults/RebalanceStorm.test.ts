@@ -11,33 +11,14 @@
 //
 // The archivers reach S3 through a relay adding 25 ms to each response, so puts are still in flight
 // while partitions move, as against a remote S3.
-import { afterEach, describe, expect, it } from "@effect/vitest"
+import { expect, it } from "@effect/vitest"
+import { cleanExit, type Proc } from "../support/Children.js"
+import { describeFault, withFaultRun } from "../support/FaultRun.js"
 import { stopWhenCaughtUp } from "../support/Faults.js"
-import { s3Env, skipReason } from "../support/Infra.js"
-import {
-  archiverTotals,
-  checkExactlyOnce,
-  cleanExit,
-  committedOffsets,
-  deleteTopics,
-  endOffsets,
-  eventually,
-  exactlyOnce,
-  FastGroups,
-  killLeftovers,
-  latencyRelay,
-  membership,
-  type Proc,
-  readS3Archive,
-  removeS3Prefix,
-  startCli,
-  startProduction,
-  storedFiles,
-  sumOf,
-  uniqueNames
-} from "../support/Processes.js"
-
-const skip = skipReason()
+import { committedOffsets, endOffsets, sumOf } from "../support/Kafka.js"
+import { archiverTotals, membership, storedFiles } from "../support/Members.js"
+import { checkExactlyOnce, exactlyOnce, readS3Archive } from "../support/S3Archive.js"
+import { eventually } from "../support/Wait.js"
 
 const Partitions = 6
 const Rate = 2_000
@@ -57,18 +38,14 @@ const eachStoresAFile = (what: string, members: ReadonlyArray<Proc>) => {
   return eventually(what, () => (members.every((m, i) => storedFiles(m) > before[i]!) ? true : undefined), 90_000, 100)
 }
 
-describe.skipIf(skip !== undefined)("fault: rebalance storm (archivers 1 → 3 → 1, twice, during production)", () => {
-  afterEach(killLeftovers)
-
-  it("every report is archived exactly once through the scale-ups and scale-downs", async () => {
-    const started = Date.now()
-    const names = uniqueNames("rebalance-storm", Partitions)
-    const relay = await latencyRelay(new URL(s3Env().endpoint), S3LatencyMs)
-    const env = { ...names, ...FastGroups, LOG_LEVEL: "debug", S3_ENDPOINT: relay.url }
-    // No --idle-exit: the members leave by SIGTERM, the survivor once the group has committed everything.
-    const archive = (i: number) => startCli(`archive-${i}`, ["archive", "--max-records-per-file", "1000"], env)
-    try {
-      const production = startProduction("simulate", names, { seed: 47, drones: 100, start: "2026-11-06T18:00:00Z", rate: Rate, alertRatio: 0.01 })
+describeFault("fault: rebalance storm (archivers 1 → 3 → 1, twice, during production)", () => {
+  it("every report is archived exactly once through the scale-ups and scale-downs", () =>
+    withFaultRun("rebalance-storm", { partitions: Partitions, observed: true }, async ({ names, archiver, produce, latencyRelay }) => {
+      const started = Date.now()
+      const relay = await latencyRelay(S3LatencyMs)
+      // No --idle-exit: the members leave by SIGTERM, the survivor once the group has committed everything.
+      const archive = (i: number) => archiver(`archive-${i}`, ["--max-records-per-file", "1000"], { S3_ENDPOINT: relay.url })
+      const production = produce({ seed: 47, drones: 100, start: "2026-11-06T18:00:00Z", rate: Rate, alertRatio: 0.01 })
       const first = archive(1)
       await first.waitForStderr(/"archiver assigned"/, 90_000)
       await eachStoresAFile(`${first.name} storing files`, [first])
@@ -114,28 +91,21 @@ describe.skipIf(skip !== undefined)("fault: rebalance storm (archivers 1 → 3 �
         `rebalance-storm: ${produced} reports in ${check.files} files, produced until the storm ended; ${timeline.join("; ")}; ` +
           `members ${JSON.stringify(totals)}; total ${Date.now() - started} ms`
       )
-    } finally {
-      await relay.close()
-      await removeS3Prefix(names.S3_PREFIX)
-      await deleteTopics(names)
-    }
-  }, 300_000)
+    }), 300_000)
 
-  it("a member stuck on a slow S3 is kicked out of the group, rejoins, and archives nothing twice", async () => {
-    const started = Date.now()
-    const names = uniqueNames("rebalance-stuck", Partitions)
-    const relay = await latencyRelay(new URL(s3Env().endpoint), 0)
-    const env = { ...names, ...FastGroups, LOG_LEVEL: "debug" }
-    try {
+  it("a member stuck on a slow S3 is kicked out of the group, rejoins, and archives nothing twice", () =>
+    withFaultRun("rebalance-stuck", { partitions: Partitions, observed: true }, async ({ names, archiver, produce, latencyRelay }) => {
+      const started = Date.now()
+      const relay = await latencyRelay(0)
       // Production lasts until the slow member is back in the group, however long that takes.
-      const production = startProduction("simulate", names, { seed: 53, drones: 40, start: "2026-11-03T10:00:00Z", rate: 500, alertRatio: 0.01 })
-      const slow = startCli("archive-slow", ["archive"], { ...env, S3_ENDPOINT: relay.url })
+      const production = produce({ seed: 53, drones: 40, start: "2026-11-03T10:00:00Z", rate: 500, alertRatio: 0.01 })
+      const slow = archiver("archive-slow", [], { S3_ENDPOINT: relay.url })
       await slow.waitForStderr(/"archiver assigned"/, 90_000)
       await eachStoresAFile("the slow member storing files", [slow])
       // S3 answers the slow member 14 s late: its next request outlasts the 6 s session and the 10 s rebalance timeout.
       relay.setDelay(14_000)
       await eventually("the slow member waiting on S3", () => (relay.held() > 0 ? true : undefined), 90_000, 50)
-      const fast = startCli("archive-fast", ["archive"], env)
+      const fast = archiver("archive-fast")
       await eventually("the fast member holding every partition", () => (membership(fast, "archiver").held.length === Partitions ? true : undefined), 120_000, 100)
       relay.setDelay(0)
       await eventually("the slow member back in the group", () => settled([slow, fast]), 120_000, 100)
@@ -161,10 +131,5 @@ describe.skipIf(skip !== undefined)("fault: rebalance storm (archivers 1 → 3 �
       expect(check).toMatchObject(exactlyOnce(count))
       // The scenario happened: the group dropped the slow member (all its partitions revoked at once on its rejoin).
       expect(membership(slow, "archiver").events.some((e) => e.kind === "-" && e.partitions.length === Partitions)).toBe(true)
-    } finally {
-      await relay.close()
-      await removeS3Prefix(names.S3_PREFIX)
-      await deleteTopics(names)
-    }
-  }, 300_000)
+    }), 300_000)
 })
