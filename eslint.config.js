@@ -18,12 +18,25 @@ const mutableModules = ["MutableHashMap", "MutableHashSet", "MutableList", "Muta
 
 const bannedImports = {
   paths: [
-    { name: "effect", importNames: mutableModules, message: "Effect's Mutable* modules are banned; use Ref or immutable data." },
+    {
+      name: "effect",
+      importNames: mutableModules,
+      message: "Effect's Mutable* modules are banned; use Ref or immutable data."
+    },
     ...mutableModules.map((m) => ({ name: `effect/${m}`, message: "Effect's Mutable* modules are banned." }))
   ]
 }
 
-const unsafeGetters = ["getOrThrow", "getOrThrowWith", "unsafeGet", "unsafeHead", "unsafeLast", "unsafeRunSync", "unsafeRunPromise", "unsafeGetHead"]
+const unsafeGetters = [
+  "getOrThrow",
+  "getOrThrowWith",
+  "unsafeGet",
+  "unsafeHead",
+  "unsafeLast",
+  "unsafeRunSync",
+  "unsafeRunPromise",
+  "unsafeGetHead"
+]
 
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", "infra/work/**", "data/**", "coverage/**"] },
@@ -40,7 +53,10 @@ export default tseslint.config(
     rules: {
       "no-restricted-syntax": ["error", ...bannedSyntax],
       "no-restricted-imports": ["error", bannedImports],
-      "no-restricted-properties": ["error", ...unsafeGetters.map((property) => ({ property, message: "Unsafe getter: handle absence/failure explicitly." }))],
+      "no-restricted-properties": [
+        "error",
+        ...unsafeGetters.map((property) => ({ property, message: "Unsafe getter: handle absence/failure explicitly." }))
+      ],
       "@typescript-eslint/no-non-null-assertion": "error",
       "@typescript-eslint/no-explicit-any": "error"
     }

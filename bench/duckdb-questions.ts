@@ -26,6 +26,7 @@ if (mode === "single-pass") {
   }
   for (const [name, sql] of Object.entries(q)) answers[name] = (await connection.runAndReadAll(sql)).getRowObjectsJson()
 } else {
-  for (const [name, sql] of Object.entries(questionsSql(glob, t))) answers[name] = (await connection.runAndReadAll(sql)).getRowObjectsJson()
+  for (const [name, sql] of Object.entries(questionsSql(glob, t)))
+    answers[name] = (await connection.runAndReadAll(sql)).getRowObjectsJson()
 }
 console.log(JSON.stringify(answers))

@@ -26,15 +26,25 @@ import { throughput } from "./kafka/throughput.js"
 
 // ---------------------------------------------------------------------------------------------------------------
 const cpu = cpus()
-out(`kafka benchmark (${quick ? "quick" : "full"}): ${cpu.length} cores (${cpu[0]?.model.trim() ?? "?"}), node ${process.version}, load ${loadavg().map((l) => l.toFixed(2)).join(" ")}`)
-out(`command: node --import tsx bench/kafka.ts${process.argv.length > 2 ? " " + process.argv.slice(2).join(" ") : ""}   (brokers ${brokers.join(",")}, S3 ${s3?.endpoint ?? "none"}, run ${run})`)
-out(`our code: ${useSrc ? "src/ through tsx (esbuild keepNames: hot paths ~2× slower than the build)" : "dist/ from `npm run build`, as bin/peacestate.js runs it"}; other processes share the broker and the cores: compare the ratios of each interleaved pair, not absolute numbers.`)
+out(
+  `kafka benchmark (${quick ? "quick" : "full"}): ${cpu.length} cores (${cpu[0]?.model.trim() ?? "?"}), node ${process.version}, load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}`
+)
+out(
+  `command: node --import tsx bench/kafka.ts${process.argv.length > 2 ? " " + process.argv.slice(2).join(" ") : ""}   (brokers ${brokers.join(",")}, S3 ${s3?.endpoint ?? "none"}, run ${run})`
+)
+out(
+  `our code: ${useSrc ? "src/ through tsx (esbuild keepNames: hot paths ~2× slower than the build)" : "dist/ from `npm run build`, as bin/peacestate.js runs it"}; other processes share the broker and the cores: compare the ratios of each interleaved pair, not absolute numbers.`
+)
 const sharedTopic = `${run}.reports`
 const needShared = runs(1) || runs(4)
 if (needShared) {
   const t = performance.now()
   await preProduce(sharedTopic, P.throughputReports, 0.01, P.sharedDrones)
-  out(`\nsetup: ${fmt(P.throughputReports)} reports (${P.sharedDrones} drones, alert ratio 0.01) pre-produced into ${sharedTopic} (${P.partitions} partitions) in ${secs(performance.now() - t)}`)
+  out(
+    `\nsetup: ${fmt(P.throughputReports)} reports (${P.sharedDrones} drones, alert ratio 0.01) pre-produced into ${sharedTopic} (${P.partitions} partitions) in ${secs(performance.now() - t)}`
+  )
 }
 
 if (runs(1)) await throughput(sharedTopic)

@@ -63,7 +63,9 @@ const file = join(dir, "reports.parquet")
 writeFileSync(file, bytes)
 
 console.log(`reports                 ${n.toLocaleString("en")} (${drones} drones, realistic generator)`)
-console.log(`encode                  ${encodeMs.toFixed(0)} ms  →  ${Math.round((n / encodeMs) * 1000).toLocaleString("en")} reports/s (goal ≥ 30,000)`)
+console.log(
+  `encode                  ${encodeMs.toFixed(0)} ms  →  ${Math.round((n / encodeMs) * 1000).toLocaleString("en")} reports/s (goal ≥ 30,000)`
+)
 console.log(
   `size                    ${(bytes.length / n).toFixed(1)} B/report vs JSON ${(jsonBytes / n).toFixed(1)} B/report  →  ${((100 * bytes.length) / jsonBytes).toFixed(1)} % (goal ≤ 25 %)`
 )
@@ -120,7 +122,11 @@ const queries = {
 }
 
 /** Median times of two contenders, run alternately so both see the same background load. */
-const timePair = async (runs: number, a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<readonly [number, number]> => {
+const timePair = async (
+  runs: number,
+  a: () => Promise<unknown>,
+  b: () => Promise<unknown>
+): Promise<readonly [number, number]> => {
   await a()
   await b()
   const ta: number[] = []
@@ -136,10 +142,26 @@ const timePair = async (runs: number, a: () => Promise<unknown>, b: () => Promis
   return [median(ta), median(tb)]
 }
 
-const [readOnlyMs, duck1] = await timePair(21, () => readReportColumns(readFile()), () => con.runAndReadAll(queries.q1))
-const [ours1] = await timePair(11, async () => q1(await readReportColumns(readFile())), () => con.runAndReadAll(queries.q1))
-const [ours2, duck2] = await timePair(11, async () => q2(await readReportColumns(readFile())), () => con.runAndReadAll(queries.q2))
-const [ours3, duck3] = await timePair(11, async () => q3(await readReportColumns(readFile())), () => con.runAndReadAll(queries.q3))
+const [readOnlyMs, duck1] = await timePair(
+  21,
+  () => readReportColumns(readFile()),
+  () => con.runAndReadAll(queries.q1)
+)
+const [ours1] = await timePair(
+  11,
+  async () => q1(await readReportColumns(readFile())),
+  () => con.runAndReadAll(queries.q1)
+)
+const [ours2, duck2] = await timePair(
+  11,
+  async () => q2(await readReportColumns(readFile())),
+  () => con.runAndReadAll(queries.q2)
+)
+const [ours3, duck3] = await timePair(
+  11,
+  async () => q3(await readReportColumns(readFile())),
+  () => con.runAndReadAll(queries.q3)
+)
 
 // The same data as a file with only the contract columns, written by DuckDB (optional fields,
 // page v1, its own encodings): readReportColumns takes its general path (levels) there.
@@ -156,21 +178,31 @@ const [generalMs, duckForeign] = await timePair(
 
 const c = await readReportColumns(readFile())
 const check = {
-  q1: JSON.stringify(q1(c).slice(4)) === JSON.stringify((await con.runAndReadAll(queries.q1)).getRowsJson()[0]!.slice(4).map(Number)),
+  q1:
+    JSON.stringify(q1(c).slice(4)) ===
+    JSON.stringify((await con.runAndReadAll(queries.q1)).getRowsJson()[0]!.slice(4).map(Number)),
   q2: q2(c) === Number((await con.runAndReadAll(queries.q2)).getRowsJson()[0]![0]),
   q3: q3(c) === Number((await con.runAndReadAll(queries.q3)).getRowsJson()[0]![0])
 }
 const types = (await con.runAndReadAll(`DESCRIBE SELECT * FROM ${src}`)).getRowObjectsJson()
 
-console.log(`naive hyparquet         ${naiveMs.toFixed(1)} ms (parquetReadObjects of the same 5 columns, for reference)`)
-console.log(`readReportColumns       ${readOnlyMs.toFixed(1)} ms (file read + decode of timestamp, lat, lon, citizens, words)`)
+console.log(
+  `naive hyparquet         ${naiveMs.toFixed(1)} ms (parquetReadObjects of the same 5 columns, for reference)`
+)
+console.log(
+  `readReportColumns       ${readOnlyMs.toFixed(1)} ms (file read + decode of timestamp, lat, lon, citizens, words)`
+)
 const row = (label: string, ours: number, theirs: number, ok: boolean) =>
-  console.log(`${label.padEnd(24)}ours ${ours.toFixed(1).padStart(6)} ms   DuckDB ${theirs.toFixed(1).padStart(6)} ms   ratio ${(ours / theirs).toFixed(2)}×   ${ok ? "same result" : "RESULT DIFFERS"}`)
+  console.log(
+    `${label.padEnd(24)}ours ${ours.toFixed(1).padStart(6)} ms   DuckDB ${theirs.toFixed(1).padStart(6)} ms   ratio ${(ours / theirs).toFixed(2)}×   ${ok ? "same result" : "RESULT DIFFERS"}`
+  )
 row("q1 counts/lengths", ours1, duck1, check.q1)
 row("q2 unnest citizens", ours2, duck2, check.q2)
 row("q3 unnest words", ours3, duck3, check.q3) // DuckDB reads only `words` here; we decode all five columns
 row("all three", ours1 + ours2 + ours3, duck1 + duck2 + duck3, check.q1 && check.q2 && check.q3)
-console.log(`readReportColumns / DuckDB q1 = ${(readOnlyMs / duck1).toFixed(2)}×  (the headline figure: decode everything the analyzer needs vs DuckDB touching the same columns)`)
+console.log(
+  `readReportColumns / DuckDB q1 = ${(readOnlyMs / duck1).toFixed(2)}×  (the headline figure: decode everything the analyzer needs vs DuckDB touching the same columns)`
+)
 console.log(
   `contract-only file      readReportColumns ${generalMs.toFixed(1)} ms vs DuckDB q1 ${duckForeign.toFixed(1)} ms = ${(generalMs / duckForeign).toFixed(2)}× (DuckDB-written copy: general path, offsets from levels)`
 )

@@ -30,33 +30,59 @@ const timed = (cmd: string, args: ReadonlyArray<string>) => {
   return { ms, rssMb: Number(rssKb) / 1024, stdout: r.stdout }
 }
 
-console.log(`pipeline benchmark: ${n.toLocaleString("en-US")} reports, ${drones} drones, ${threads} threads, node ${process.version}`)
+console.log(
+  `pipeline benchmark: ${n.toLocaleString("en-US")} reports, ${drones} drones, ${threads} threads, node ${process.version}`
+)
 execFileSync("npm", ["run", "build"], { stdio: "ignore" })
 
 // 1. demo end to end
 const data = join(dir, "data")
-const demo = timed("node", ["bin/peacestate.js", "demo", "--count", String(n), "--drones", String(drones), "--seed", "1", "--data-dir", data, "--workers", String(threads), "--json"])
+const demo = timed("node", [
+  "bin/peacestate.js",
+  "demo",
+  "--count",
+  String(n),
+  "--drones",
+  String(drones),
+  "--seed",
+  "1",
+  "--data-dir",
+  data,
+  "--workers",
+  String(threads),
+  "--json"
+])
 const summary = JSON.parse(demo.stdout.trim().split("\n").at(-1)!)
-console.log(`demo end to end          ${(demo.ms / 1000).toFixed(1)} s (goal ≤ 60 s), peak RSS ${demo.rssMb.toFixed(0)} MB; archived ${summary.archived} in ${summary.files} files, ${summary.alerts} alerts`)
+console.log(
+  `demo end to end          ${(demo.ms / 1000).toFixed(1)} s (goal ≤ 60 s), peak RSS ${demo.rssMb.toFixed(0)} MB; archived ${summary.archived} in ${summary.files} files, ${summary.alerts} alerts`
+)
 
 // 2. analyzer vs DuckDB, interleaved, best of 3 each
 const ours: number[] = []
 const duck: number[] = []
 const duckSingle: number[] = []
 for (let i = 0; i < 3; i++) {
-  ours.push(timed("node", ["bin/peacestate.js", "analyze", "--source", data, "--json", "--workers", String(threads)]).ms)
+  ours.push(
+    timed("node", ["bin/peacestate.js", "analyze", "--source", data, "--json", "--workers", String(threads)]).ms
+  )
   duck.push(timed("node", ["--import", "tsx", "bench/duckdb-questions.ts", data, String(threads), "per-question"]).ms)
-  duckSingle.push(timed("node", ["--import", "tsx", "bench/duckdb-questions.ts", data, String(threads), "single-pass"]).ms)
+  duckSingle.push(
+    timed("node", ["--import", "tsx", "bench/duckdb-questions.ts", data, String(threads), "single-pass"]).ms
+  )
 }
 const best = (xs: number[]) => Math.min(...xs)
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`
-console.log(`analyze vs DuckDB        ours ${s(best(ours))}; DuckDB per-question SQL ${s(best(duck))} → ${(best(ours) / best(duck)).toFixed(2)}×; DuckDB single-pass SQL ${s(best(duckSingle))} → ${(best(ours) / best(duckSingle)).toFixed(2)}× DuckDB's wall time (goal ≤ 3×; best of 3, interleaved)`)
+console.log(
+  `analyze vs DuckDB        ours ${s(best(ours))}; DuckDB per-question SQL ${s(best(duck))} → ${(best(ours) / best(duck)).toFixed(2)}×; DuckDB single-pass SQL ${s(best(duckSingle))} → ${(best(ours) / best(duckSingle)).toFixed(2)}× DuckDB's wall time (goal ≤ 3×; best of 3, interleaved)`
+)
 
 // 3. archiver encode + write on one core
 const gen = makeGenerator({ seed: 2, drones, startMs: Date.parse("2026-11-02T00:00:00Z"), alertRatio: 0.01 })
 const perFile = 20_000
 const total = 200_000
-const batches = Array.from({ length: total / perFile }, (_, b) => Array.from({ length: perFile }, (_, i) => ({ report: gen(b * perFile + i), partition: 0, offset: b * perFile + i })))
+const batches = Array.from({ length: total / perFile }, (_, b) =>
+  Array.from({ length: perFile }, (_, i) => ({ report: gen(b * perFile + i), partition: 0, offset: b * perFile + i }))
+)
 const jsonBytes = batches.flat().reduce((s, r) => s + Buffer.byteLength(encodeReport(r.report)), 0)
 const out = join(dir, "encode")
 const t0 = performance.now()

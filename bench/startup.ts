@@ -29,15 +29,38 @@ execFileSync("npm", ["run", "build"], { stdio: "ignore" })
 
 // An archive for the fold rate: the demo, folded in its own thread.
 rmSync(data, { recursive: true, force: true })
-execFileSync(process.execPath, ["bin/peacestate.js", "demo", "--count", String(reports), "--drones", "500", "--seed", "1", "--data-dir", data, "--workers", "0", "--json"], {
-  stdio: "ignore"
-})
+execFileSync(
+  process.execPath,
+  [
+    "bin/peacestate.js",
+    "demo",
+    "--count",
+    String(reports),
+    "--drones",
+    "500",
+    "--seed",
+    "1",
+    "--data-dir",
+    data,
+    "--workers",
+    "0",
+    "--json"
+  ],
+  {
+    stdio: "ignore"
+  }
+)
 const keys = readdirSync(data, { recursive: true, encoding: "utf8" })
   .filter((f) => f.endsWith(".parquet"))
   .sort()
 const archiveBytes = keys.reduce((n, k) => n + statSync(join(data, k)).size, 0)
 
-const unbundled = (args: ReadonlyArray<string>) => ["-e", 'import("./dist/src/cli/Main.js").then((m) => m.main())', "peacestate", ...args]
+const unbundled = (args: ReadonlyArray<string>) => [
+  "-e",
+  'import("./dist/src/cli/Main.js").then((m) => m.main())',
+  "peacestate",
+  ...args
+]
 
 const processes: ReadonlyArray<{ readonly name: string; readonly args: ReadonlyArray<string> }> = [
   { name: "node -e 0", args: ["-e", "0"] },
@@ -66,7 +89,10 @@ const timeWorker = (url: URL, foldKeys: ReadonlyArray<string>) =>
         )
         yield* pool.executeEffect(new FoldFiles({ root: data, keys: [], threshold: 20 }))
         const t1 = performance.now()
-        const stats = foldKeys.length > 0 ? yield* pool.executeEffect(new FoldFiles({ root: data, keys: foldKeys, threshold: 20 })) : undefined
+        const stats =
+          foldKeys.length > 0
+            ? yield* pool.executeEffect(new FoldFiles({ root: data, keys: foldKeys, threshold: 20 }))
+            : undefined
         return { startMs: t1 - t0, foldMs: performance.now() - t1, reports: stats?.reports ?? 0 }
       })
     )
@@ -104,7 +130,12 @@ const rate = archiveBytes / (foldMs / 1000)
 const startMs = median(samples.get("worker thread start (bundled)")!)
 const breakEven = (startMs / 1000) * rate
 // The smallest size for which the analyzer starts 2 workers is 2 × MinBytesPerWorker.
-const minBytes = (lo: number, hi: number): number => (hi - lo <= 1 ? hi : workersFor(2 * Math.floor((lo + hi) / 2), 2) === 2 ? minBytes(lo, Math.floor((lo + hi) / 2)) : minBytes(Math.floor((lo + hi) / 2), hi))
+const minBytes = (lo: number, hi: number): number =>
+  hi - lo <= 1
+    ? hi
+    : workersFor(2 * Math.floor((lo + hi) / 2), 2) === 2
+      ? minBytes(lo, Math.floor((lo + hi) / 2))
+      : minBytes(Math.floor((lo + hi) / 2), hi)
 const current = minBytes(0, 1024 * MiB)
 console.log(
   `\nfold rate: ${(rate / MiB).toFixed(0)} MiB/s (${(archiveBytes / MiB).toFixed(1)} MiB, ${reports.toLocaleString("en-US")} reports in ${keys.length} files, cold, median ${foldMs.toFixed(0)} ms)` +

@@ -28,7 +28,9 @@ const result = await esbuild.build({
   minify: true,
   sourcemap: true,
   // Bundled CommonJS packages (kafkajs, the AWS SDK) call require() for Node's built-in modules.
-  banner: { js: 'import { createRequire as __peacestateCreateRequire } from "node:module"; const require = __peacestateCreateRequire(import.meta.url);' },
+  banner: {
+    js: 'import { createRequire as __peacestateCreateRequire } from "node:module"; const require = __peacestateCreateRequire(import.meta.url);'
+  },
   metafile: true,
   logLevel: "warning"
 })

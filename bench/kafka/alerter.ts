@@ -13,7 +13,11 @@ import type * as SettingsModule from "../../src/config/Settings.js"
 import { type Names, namesSettings } from "../../src/config/Names.js"
 import { brokers, instrumentConsumers } from "./common.js"
 
-const { root, names, tuning } = JSON.parse(process.argv[2] ?? "{}") as { root: string; names: Names; tuning: Record<string, unknown> }
+const { root, names, tuning } = JSON.parse(process.argv[2] ?? "{}") as {
+  root: string
+  names: Names
+  tuning: Record<string, unknown>
+}
 instrumentConsumers("ours")
 const KafkaLog = (await import(`${root}/adapters/KafkaLog.js`)) as typeof KafkaLogModule
 const { streamSink } = (await import(`${root}/adapters/AlertSinks.js`)) as typeof AlertSinksModule
@@ -23,4 +27,7 @@ const { withSettings } = (await import(`${root}/config/Settings.js`)) as typeof 
 
 launch(Alerter, AlerterLive.pipe(Layer.provide(streamSink(names.alertsTopic)))).pipe(
   Effect.provide(KafkaLog.layerWith(brokers, tuning)),
-  withSettings({ ...namesSettings(names), PEACESCORE_THRESHOLD: "20" }), Logger.withMinimumLogLevel(LogLevel.Warning), NodeRuntime.runMain({ disablePrettyLogger: true }))
+  withSettings({ ...namesSettings(names), PEACESCORE_THRESHOLD: "20" }),
+  Logger.withMinimumLogLevel(LogLevel.Warning),
+  NodeRuntime.runMain({ disablePrettyLogger: true })
+)

@@ -7,7 +7,9 @@ import { committedTotal, out, P, rate, run, s3 as s3Target, secs, useSrc } from 
 const deletePrefix = async (client: S3Client, bucket: string, prefix: string) => {
   let token: string | undefined
   do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }))
+    const page = await client.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token })
+    )
     const keys = (page.Contents ?? []).map((o) => ({ Key: o.Key! }))
     if (keys.length > 0) await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys } }))
     token = page.IsTruncated === true ? page.NextContinuationToken : undefined
@@ -33,14 +35,20 @@ export const archive = async (sharedTopic: string) => {
       prefixes.push(prefix)
       const t0 = performance.now()
       const children = Array.from({ length: instances }, () =>
-        spawn(process.execPath, [...archiveCli, "archive", "--idle-exit", "3s", "--target", `s3://${s3.bucket}/${prefix}`], {
-          env: { ...process.env, REPORTS_TOPIC: sharedTopic, ARCHIVER_GROUP: group, LOG_LEVEL: "info" },
-          stdio: ["ignore", "ignore", "pipe"]
-        })
+        spawn(
+          process.execPath,
+          [...archiveCli, "archive", "--idle-exit", "3s", "--target", `s3://${s3.bucket}/${prefix}`],
+          {
+            env: { ...process.env, REPORTS_TOPIC: sharedTopic, ARCHIVER_GROUP: group, LOG_LEVEL: "info" },
+            stdio: ["ignore", "ignore", "pipe"]
+          }
+        )
       )
       const logs = children.map((c) => {
         const buf = { text: "" }
-        c.stderr.on("data", (d: Buffer) => { buf.text += d.toString() })
+        c.stderr.on("data", (d: Buffer) => {
+          buf.text += d.toString()
+        })
         return buf
       })
       const exits = children.map((c) => new Promise<number | null>((resolve) => c.on("exit", resolve)))
@@ -64,7 +72,9 @@ export const archive = async (sharedTopic: string) => {
       const archived = archivedEach.reduce((x, y) => x + y, 0)
       const files = logs.reduce((x, l) => x + Number(/archived in (\d+) files/.exec(l.text)?.[1] ?? 0), 0)
       if (doneAt === 0 || archived !== n || codes.some((c) => c !== 0)) {
-        throw new Error(`archive ×${instances}: exits ${codes.join(",")}, ${archived} archived of ${n}\n${logs.map((l) => l.text.slice(-1500)).join("\n")}`)
+        throw new Error(
+          `archive ×${instances}: exits ${codes.join(",")}, ${archived} archived of ${n}\n${logs.map((l) => l.text.slice(-1500)).join("\n")}`
+        )
       }
       // steady rate: between the first commit and 80 % committed (leaves out start-up and the idle flush of the last, partial files)
       const steady = at80 > firstAt ? ((c80 - first) / (at80 - firstAt)) * 1000 : NaN
@@ -75,11 +85,23 @@ export const archive = async (sharedTopic: string) => {
     const two: Array<Run> = []
     const show = (x: Run) =>
       `${secs(x.ms)} (${rate(n, x.ms)}; steady ${fmt(x.steady)}/s; first commit after ${secs(x.firstCommitMs)}; ${x.files} files; archived ${x.archivedEach.map(fmt).join(" + ")})`
-    out(`\n4. archiver to S3 (S3Proxy), ${fmt(n)} reports on ${P.partitions} partitions, \`node ${archiveCli.join(" ")} archive --idle-exit 3s --target s3://${s3.bucket}/<unique>\` child processes, timed from spawn until the group's committed offsets reach the end (the archiver commits after each file is stored); ${P.archiveRounds} interleaved rounds (median):`)
+    out(
+      `\n4. archiver to S3 (S3Proxy), ${fmt(n)} reports on ${P.partitions} partitions, \`node ${archiveCli.join(" ")} archive --idle-exit 3s --target s3://${s3.bucket}/<unique>\` child processes, timed from spawn until the group's committed offsets reach the end (the archiver commits after each file is stored); ${P.archiveRounds} interleaved rounds (median):`
+    )
     for (let r = 0; r < P.archiveRounds; r++) {
-      const a = async () => { one.push(await archive(1, `arc${r}x1`)) }
-      const b = async () => { two.push(await archive(2, `arc${r}x2`)) }
-      if (r % 2 === 0) { await a(); await b() } else { await b(); await a() }
+      const a = async () => {
+        one.push(await archive(1, `arc${r}x1`))
+      }
+      const b = async () => {
+        two.push(await archive(2, `arc${r}x2`))
+      }
+      if (r % 2 === 0) {
+        await a()
+        await b()
+      } else {
+        await b()
+        await a()
+      }
       out(`  round ${r + 1}: one instance ${show(one[r]!)}`)
       out(`           two instances ${show(two[r]!)}`)
     }
@@ -88,11 +110,24 @@ export const archive = async (sharedTopic: string) => {
     const s1 = median(one.map((x) => x.steady))
     const s2 = median(two.map((x) => x.steady))
     out(`   one instance   ${rate(n, m1).padStart(10)} all archived (${secs(m1)}),  steady ${fmt(s1)}/s`)
-    out(`   two instances  ${rate(n, m2).padStart(10)} all archived (${secs(m2)}),  steady ${fmt(s2)}/s  → ${(m1 / m2).toFixed(2)}× one instance end to end, ${(s2 / s1).toFixed(2)}× steady`)
-    out(`   (end to end includes process start-up — \`archive --help\` alone takes ${secs(startup)} — and the last, partial file of each partition, written on the idle flush / --idle-exit;`)
-    out(`    steady = committed-offset rate between the first commit and 80 % committed. Verified: every run archived all ${fmt(n)} reports exactly once, per the archivers' summaries.)`)
-    const client = new S3Client({ endpoint: s3.endpoint, region: process.env.S3_REGION ?? "us-east-1", forcePathStyle: true })
-    for (const p of prefixes) await deletePrefix(client, s3.bucket, `${p}/`).catch((e: unknown) => out(`   (could not delete s3://${s3.bucket}/${p}: ${String(e)})`))
+    out(
+      `   two instances  ${rate(n, m2).padStart(10)} all archived (${secs(m2)}),  steady ${fmt(s2)}/s  → ${(m1 / m2).toFixed(2)}× one instance end to end, ${(s2 / s1).toFixed(2)}× steady`
+    )
+    out(
+      `   (end to end includes process start-up — \`archive --help\` alone takes ${secs(startup)} — and the last, partial file of each partition, written on the idle flush / --idle-exit;`
+    )
+    out(
+      `    steady = committed-offset rate between the first commit and 80 % committed. Verified: every run archived all ${fmt(n)} reports exactly once, per the archivers' summaries.)`
+    )
+    const client = new S3Client({
+      endpoint: s3.endpoint,
+      region: process.env.S3_REGION ?? "us-east-1",
+      forcePathStyle: true
+    })
+    for (const p of prefixes)
+      await deletePrefix(client, s3.bucket, `${p}/`).catch((e: unknown) =>
+        out(`   (could not delete s3://${s3.bucket}/${p}: ${String(e)})`)
+      )
     client.destroy()
   }
 }

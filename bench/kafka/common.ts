@@ -3,13 +3,21 @@ import { type Consumer, Kafka, logLevel, Partitioners, type Message, type Produc
 import { encodeReport } from "../../src/domain/Codec.js"
 import { makeGenerator, type SimulationSettings } from "../../src/domain/Generator.js"
 
-export const brokers = (process.env.KAFKA_BROKERS ?? "127.0.0.1:9092").split(",").map((b) => b.trim()).filter((b) => b.length > 0)
+export const brokers = (process.env.KAFKA_BROKERS ?? "127.0.0.1:9092")
+  .split(",")
+  .map((b) => b.trim())
+  .filter((b) => b.length > 0)
 
 export const rawKafka = (clientId: string) => new Kafka({ brokers, clientId, logLevel: logLevel.NOTHING })
 
 /** The same producer settings as KafkaLog's: idempotent, one request in flight, default partitioner, acks=-1 on send. */
 export const rawProducer = (kafka: Kafka): Producer =>
-  kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner })
+  kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner
+  })
 
 export const settingsOf = (seed: number, drones: number, alertRatio: number): SimulationSettings => ({
   seed,
@@ -21,7 +29,9 @@ export const settingsOf = (seed: number, drones: number, alertRatio: number): Si
 /** Reports `from`..`from+count-1` as kafkajs messages (key = droneId, value = wire JSON), as the simulator makes them. */
 export const messagesOf = (settings: SimulationSettings, from: number, count: number): Array<Message> => {
   const generate = makeGenerator(settings)
-  return generate.many(Array.from({ length: count }, (_, i) => from + i)).map((r) => ({ key: r.droneId, value: encodeReport(r) }))
+  return generate
+    .many(Array.from({ length: count }, (_, i) => from + i))
+    .map((r) => ({ key: r.droneId, value: encodeReport(r) }))
 }
 
 // KafkaLog's chunking: sends whose per-partition record batches stay under the broker's 1 MiB limit.
@@ -46,7 +56,10 @@ export const chunkBySize = (messages: ReadonlyArray<Message>): Array<Array<Messa
 export const createTopics = async (kafka: Kafka, topics: ReadonlyArray<string>, partitions: number) => {
   const admin = kafka.admin()
   await admin.connect()
-  await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })) })
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 }))
+  })
   await admin.disconnect()
 }
 
@@ -57,7 +70,11 @@ export const quantile = (sorted: ReadonlyArray<number>, q: number) =>
 
 export const median = (xs: ReadonlyArray<number>) => {
   const s = [...xs].sort((a, b) => a - b)
-  return s.length === 0 ? NaN : s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
+  return s.length === 0
+    ? NaN
+    : s.length % 2 === 1
+      ? s[(s.length - 1) / 2]!
+      : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
 }
 
 export const fmt = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "-")
@@ -78,7 +95,10 @@ export const instrumentConsumers = (label: string) => {
     xs.push(e.payload.duration)
     requests.set(e.payload.apiName, xs)
   }
-  const proto = Kafka.prototype as unknown as { consumer: (...args: Array<unknown>) => Consumer; producer: (...args: Array<unknown>) => Producer }
+  const proto = Kafka.prototype as unknown as {
+    consumer: (...args: Array<unknown>) => Consumer
+    producer: (...args: Array<unknown>) => Producer
+  }
   const original = proto.consumer
   const originalProducer = proto.producer
   proto.producer = function (this: unknown, ...args: Array<unknown>) {
@@ -89,12 +109,16 @@ export const instrumentConsumers = (label: string) => {
   proto.consumer = function (this: unknown, ...args: Array<unknown>) {
     const c = original.apply(this, args)
     c.on(c.events.REQUEST, request)
-    c.on(c.events.FETCH, (e) => { fetches.push(e.payload.duration) })
+    c.on(c.events.FETCH, (e) => {
+      fetches.push(e.payload.duration)
+    })
     c.on(c.events.START_BATCH_PROCESS, (e) => {
       if (sizes.length === 0) cpuAtFirstBatch = process.cpuUsage()
       sizes.push(e.payload.batchSize)
     })
-    c.on(c.events.END_BATCH_PROCESS, (e) => { batches.push(e.payload.duration) })
+    c.on(c.events.END_BATCH_PROCESS, (e) => {
+      batches.push(e.payload.duration)
+    })
     return c
   }
   const summary = (xs: Array<number>) => {
@@ -102,6 +126,13 @@ export const instrumentConsumers = (label: string) => {
     return `n ${s.length} mean ${(s.reduce((a, b) => a + b, 0) / Math.max(1, s.length)).toFixed(2)} p50 ${quantile(s, 0.5)} p99 ${quantile(s, 0.99)}`
   }
   process.on("exit", () => {
-    process.stderr.write(`[${label}] fetch ms: ${summary(fetches)} | batch ms: ${summary(batches)} | batch size: ${summary(sizes)} | cpu since the first batch ${((process.cpuUsage(cpuAtFirstBatch).user + process.cpuUsage(cpuAtFirstBatch).system) / 1000).toFixed(0)} ms | requests ${[...requests].filter(([, xs]) => xs.length > 20).map(([api, xs]) => `${api} ${summary(xs)}`).join("; ")}\n`)
+    process.stderr.write(
+      `[${label}] fetch ms: ${summary(fetches)} | batch ms: ${summary(batches)} | batch size: ${summary(sizes)} | cpu since the first batch ${((process.cpuUsage(cpuAtFirstBatch).user + process.cpuUsage(cpuAtFirstBatch).system) / 1000).toFixed(0)} ms | requests ${[
+        ...requests
+      ]
+        .filter(([, xs]) => xs.length > 20)
+        .map(([api, xs]) => `${api} ${summary(xs)}`)
+        .join("; ")}\n`
+    )
   })
 }

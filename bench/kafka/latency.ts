@@ -6,10 +6,22 @@ import { makeGenerator } from "../../src/domain/Generator.js"
 import { createTopics, fmt, quantile, rawProducer, settingsOf, sleep } from "./common.js"
 import { admin, committedTotal, consumerSettings, kafka, namesFor, out, P, root, run, secs } from "./setup.js"
 
-interface Contender { readonly label: string; readonly kind: "ours" | "raw"; readonly tuning?: Partial<KafkaTuning>; readonly root?: string }
-interface Latency { readonly label: string; readonly alerts: number; readonly createP: Array<number>; readonly recvP: Array<number>; readonly detectP: Array<number> }
+interface Contender {
+  readonly label: string
+  readonly kind: "ours" | "raw"
+  readonly tuning?: Partial<KafkaTuning>
+  readonly root?: string
+}
+interface Latency {
+  readonly label: string
+  readonly alerts: number
+  readonly createP: Array<number>
+  readonly recvP: Array<number>
+  readonly detectP: Array<number>
+}
 
-const spawnTsx = (args: ReadonlyArray<string>) => spawn(process.execPath, ["--import", "tsx", ...args], { stdio: ["ignore", "ignore", "pipe"] })
+const spawnTsx = (args: ReadonlyArray<string>) =>
+  spawn(process.execPath, ["--import", "tsx", ...args], { stdio: ["ignore", "ignore", "pipe"] })
 
 const waitForGroup = async (group: string, timeoutMs: number) => {
   const until = Date.now() + timeoutMs
@@ -25,24 +37,55 @@ const waitForGroup = async (group: string, timeoutMs: number) => {
  * One paced producer; every contender (a child process) consumes the same reports topic at the same time with
  * its own group and publishes to its own alerts topic, so they all see the same load and the same machine noise.
  */
-const latencyRun = async (ratePerSec: number, seconds: number, contenders: ReadonlyArray<Contender>): Promise<Array<Latency>> => {
+const latencyRun = async (
+  ratePerSec: number,
+  seconds: number,
+  contenders: ReadonlyArray<Contender>
+): Promise<Array<Latency>> => {
   const tag = `lat${ratePerSec}.${Date.now().toString(36)}`
   const reportsTopic = `${run}.${tag}.reports`
   const each = contenders.map((c, i) => ({ ...c, names: { ...namesFor(`${tag}.c${i}`), reportsTopic } }))
-  await createTopics(kafka, [reportsTopic, ...each.flatMap((c) => [c.names.alertsTopic, c.names.dlqTopic])], P.partitions)
+  await createTopics(
+    kafka,
+    [reportsTopic, ...each.flatMap((c) => [c.names.alertsTopic, c.names.dlqTopic])],
+    P.partitions
+  )
   const children = each.map((c) => {
     const child =
       c.kind === "ours"
-        ? spawnTsx(["bench/kafka/alerter.ts", JSON.stringify({ root: c.root !== undefined ? `../${c.root}` : root, names: c.names, tuning: c.tuning ?? {} })])
-        : spawnTsx(["bench/kafka/relay.ts", JSON.stringify({ reportsTopic, alertsTopic: c.names.alertsTopic, group: c.names.alerterGroup })])
+        ? spawnTsx([
+            "bench/kafka/alerter.ts",
+            JSON.stringify({
+              root: c.root !== undefined ? `../${c.root}` : root,
+              names: c.names,
+              tuning: c.tuning ?? {}
+            })
+          ])
+        : spawnTsx([
+            "bench/kafka/relay.ts",
+            JSON.stringify({ reportsTopic, alertsTopic: c.names.alertsTopic, group: c.names.alerterGroup })
+          ])
     const log = { text: "" }
-    child.stderr.on("data", (d: Buffer) => { log.text += d.toString() })
+    child.stderr.on("data", (d: Buffer) => {
+      log.text += d.toString()
+    })
     return { child, log, exited: new Promise<number | null>((resolve) => child.on("exit", resolve)) }
   })
 
   // The downstream reader of every alerts topic: arrival time of each alert.
   const sentAt = new Map<string, number>()
-  const results = new Map(each.map((c) => [c.names.alertsTopic, { label: c.label, alerts: 0, createP: [] as Array<number>, recvP: [] as Array<number>, detectP: [] as Array<number> }]))
+  const results = new Map(
+    each.map((c) => [
+      c.names.alertsTopic,
+      {
+        label: c.label,
+        alerts: 0,
+        createP: [] as Array<number>,
+        recvP: [] as Array<number>,
+        detectP: [] as Array<number>
+      }
+    ])
+  )
   let measureFrom = Infinity
   const readerGroup = `${run}.${tag}.reader`
   const reader = kafka.consumer({ groupId: readerGroup, ...consumerSettings })
@@ -91,7 +134,10 @@ const latencyRun = async (ratePerSec: number, seconds: number, contenders: Reado
   await producer.disconnect()
   // Let the last alerts arrive: until every contender's group has committed everything (max 30 s).
   const until = Date.now() + 30_000
-  const lags = async () => Promise.all(each.map(async (c) => total - (await committedTotal(reportsTopic, c.names.alerterGroup).catch(() => 0))))
+  const lags = async () =>
+    Promise.all(
+      each.map(async (c) => total - (await committedTotal(reportsTopic, c.names.alerterGroup).catch(() => 0)))
+    )
   while (Date.now() < until && (await lags()).some((l) => l > 0)) await sleep(100)
   await sleep(500)
   const lag = await lags()
@@ -101,11 +147,22 @@ const latencyRun = async (ratePerSec: number, seconds: number, contenders: Reado
     children.map(async (c, i) => {
       const code = await Promise.race([c.exited, sleep(15_000).then(() => "timeout")])
       if (code === "timeout") c.child.kill("SIGKILL")
-      if (process.env.BENCH_DEBUG === "1") out(`   ${c.log.text.trim().split("\n").filter((l) => l.startsWith("[")).join(" ")}`)
-      if (lag[i]! > 0 || (code !== 0 && code !== null)) out(`   (${each[i]!.label}: exit ${String(code)}, lag ${lag[i]}${c.log.text ? `, stderr: ${c.log.text.slice(-400)}` : ""})`)
+      if (process.env.BENCH_DEBUG === "1")
+        out(
+          `   ${c.log.text
+            .trim()
+            .split("\n")
+            .filter((l) => l.startsWith("["))
+            .join(" ")}`
+        )
+      if (lag[i]! > 0 || (code !== 0 && code !== null))
+        out(
+          `   (${each[i]!.label}: exit ${String(code)}, lag ${lag[i]}${c.log.text ? `, stderr: ${c.log.text.slice(-400)}` : ""})`
+        )
     })
   )
-  if (producedMs > (seconds + P.latencyWarmupSeconds) * 1000 * 1.05) out(`   (producer fell behind: ${total} reports took ${secs(producedMs)})`)
+  if (producedMs > (seconds + P.latencyWarmupSeconds) * 1000 * 1.05)
+    out(`   (producer fell behind: ${total} reports took ${secs(producedMs)})`)
   return each.map((c) => {
     const r = results.get(c.names.alertsTopic)!
     return { ...r, alerts: r.createP.length }
@@ -118,21 +175,34 @@ const pct = (xs: Array<number>) => {
 }
 
 export const latency = async () => {
-  out(`\n2. alert latency, report sent → alert, ${P.latencySeconds} s sustained after ${P.latencyWarmupSeconds} s warm-up, alert ratio ${P.latencyAlertRatio}; each contender in its own child process, all consuming the same reports at the same time:`)
-  out(`   published = the alert record's CreateTime (stamped by the alerter's kafkajs producer when it builds the produce request) − the report's CreateTime (= our send time)`)
-  out(`   received  = arrival at a separate kafkajs reader of the alerts topics − send time;  detected = the alert's detectedAt − send time (report produce + alerter fetch)`)
+  out(
+    `\n2. alert latency, report sent → alert, ${P.latencySeconds} s sustained after ${P.latencyWarmupSeconds} s warm-up, alert ratio ${P.latencyAlertRatio}; each contender in its own child process, all consuming the same reports at the same time:`
+  )
+  out(
+    `   published = the alert record's CreateTime (stamped by the alerter's kafkajs producer when it builds the produce request) − the report's CreateTime (= our send time)`
+  )
+  out(
+    `   received  = arrival at a separate kafkajs reader of the alerts topics − send time;  detected = the alert's detectedAt − send time (report produce + alerter fetch)`
+  )
   const contenders: ReadonlyArray<Contender> = [
     { label: "ours (AlerterLive, KafkaLog defaults)", kind: "ours" },
     { label: "raw kafkajs relay (same settings)", kind: "raw" },
     // experiments: BENCH_LATENCY_EXTRA='[{"label":"ours maxWait 10","tuning":{"maxWaitTimeInMs":10}},{"label":"old build","root":"../old-dist/src"}]'
     // adds alerter contenders with another KafkaLog tuning or another build (root relative to bench/)
-    ...((JSON.parse(process.env.BENCH_LATENCY_EXTRA ?? "[]") as Array<Omit<Contender, "kind">>).map((c) => ({ ...c, kind: "ours" as const })))
+    ...(JSON.parse(process.env.BENCH_LATENCY_EXTRA ?? "[]") as Array<Omit<Contender, "kind">>).map((c) => ({
+      ...c,
+      kind: "ours" as const
+    }))
   ]
   for (const r of P.latencyRates) {
     const results = await latencyRun(r, P.latencySeconds, contenders)
     results.forEach((x) =>
-      out(`   ${`${fmt(r)}/s`.padStart(7)} ${x.label.padEnd(38)} ${fmt(x.alerts).padStart(6)} alerts: published ${pct(x.createP)}; received ${pct(x.recvP)}; detected ${pct(x.detectP)}`)
+      out(
+        `   ${`${fmt(r)}/s`.padStart(7)} ${x.label.padEnd(38)} ${fmt(x.alerts).padStart(6)} alerts: published ${pct(x.createP)}; received ${pct(x.recvP)}; detected ${pct(x.detectP)}`
+      )
     )
   }
-  out(`   goal: ours p99 ≤ 20 ms published at 1,000/s. The raw relay = kafkajs eachBatch → JSON.parse → rule → producer.send (acks=-1) → commitOffsets per batch, as the alerter does.`)
+  out(
+    `   goal: ours p99 ≤ 20 ms published at 1,000/s. The raw relay = kafkajs eachBatch → JSON.parse → rule → producer.send (acks=-1) → commitOffsets per batch, as the alerter does.`
+  )
 }

@@ -6,7 +6,13 @@
  */
 import { instrumentConsumers, rawKafka, rawProducer } from "./common.js"
 
-const o = JSON.parse(process.argv[2] ?? "{}") as { reportsTopic: string; alertsTopic: string; group: string; commit?: boolean; maxWaitTimeInMs?: number }
+const o = JSON.parse(process.argv[2] ?? "{}") as {
+  reportsTopic: string
+  alertsTopic: string
+  group: string
+  commit?: boolean
+  maxWaitTimeInMs?: number
+}
 instrumentConsumers("raw")
 
 const kafka = rawKafka("bench-relay")
@@ -22,7 +28,13 @@ const consumer = kafka.consumer({
   maxWaitTimeInMs: o.maxWaitTimeInMs ?? 100
 })
 
-interface Wire { reportId: string; droneId: string; timestamp: string; location: unknown; citizens: Array<{ name: string; peacescore: number }> }
+interface Wire {
+  reportId: string
+  droneId: string
+  timestamp: string
+  location: unknown
+  citizens: Array<{ name: string; peacescore: number }>
+}
 
 await producer.connect()
 await consumer.connect()
@@ -36,7 +48,19 @@ await consumer.run({
       const r = JSON.parse(m.value!.toString("utf8")) as Wire
       r.citizens.forEach((c, i) => {
         if (c.peacescore < 20) {
-          alerts.push({ key: r.droneId, value: JSON.stringify({ alertId: `${r.reportId}/${i}`, reportId: r.reportId, droneId: r.droneId, timestamp: r.timestamp, location: r.location, citizen: c.name, peacescore: c.peacescore, detectedAt }) })
+          alerts.push({
+            key: r.droneId,
+            value: JSON.stringify({
+              alertId: `${r.reportId}/${i}`,
+              reportId: r.reportId,
+              droneId: r.droneId,
+              timestamp: r.timestamp,
+              location: r.location,
+              citizen: c.name,
+              peacescore: c.peacescore,
+              detectedAt
+            })
+          })
         }
       })
     }
@@ -44,14 +68,20 @@ await consumer.run({
     const last = batch.messages.at(-1)
     if (last !== undefined) {
       resolveOffset(last.offset)
-      if (o.commit !== false) await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(Number(last.offset) + 1) }])
+      if (o.commit !== false)
+        await consumer.commitOffsets([
+          { topic: batch.topic, partition: batch.partition, offset: String(Number(last.offset) + 1) }
+        ])
     }
     await heartbeat()
   }
 })
 
 const stop = () => {
-  void consumer.disconnect().then(() => producer.disconnect()).finally(() => process.exit(0))
+  void consumer
+    .disconnect()
+    .then(() => producer.disconnect())
+    .finally(() => process.exit(0))
 }
 process.on("SIGTERM", stop)
 process.on("SIGINT", stop)

@@ -24,8 +24,11 @@ export const root = useSrc ? "../../src" : "../../dist/src"
 if (!useSrc) {
   const build = spawnSync("npm", ["run", "build"], { encoding: "utf8" })
   if (build.status !== 0) {
-    if (!existsSync("dist/src/alerter/Alerter.js")) throw new Error(`npm run build failed and there is no dist/: ${build.stdout}${build.stderr}`)
-    console.log(`(npm run build reported errors; tsc still emitted dist/, measuring that: ${(build.stdout + build.stderr).trim().split("\n").slice(-3).join(" | ")})`)
+    if (!existsSync("dist/src/alerter/Alerter.js"))
+      throw new Error(`npm run build failed and there is no dist/: ${build.stdout}${build.stderr}`)
+    console.log(
+      `(npm run build reported errors; tsc still emitted dist/, measuring that: ${(build.stdout + build.stderr).trim().split("\n").slice(-3).join(" | ")})`
+    )
   }
 }
 export const KafkaLog = (await import(`${root}/adapters/KafkaLog.js`)) as typeof KafkaLogModule
@@ -39,12 +42,16 @@ export const { withSettings } = (await import(`${root}/config/Settings.js`)) as 
 // The AWS SDK warns once per process that future versions need node >= 22: noise in this table.
 const emitWarning = process.emitWarning.bind(process)
 process.emitWarning = ((warning: string | Error, ...rest: Array<unknown>) => {
-  if (String(typeof warning === "string" ? rest[0] ?? warning : warning.name).includes("NodeVersionSupportWarning")) return
+  if (String(typeof warning === "string" ? (rest[0] ?? warning) : warning.name).includes("NodeVersionSupportWarning"))
+    return
   ;(emitWarning as (...args: Array<unknown>) => void)(warning, ...rest)
 }) as typeof process.emitWarning
 
 export const quick = process.argv.slice(2).includes("quick")
-export const only = process.argv.slice(2).filter((a) => /^[1-4]$/.test(a)).map(Number)
+export const only = process.argv
+  .slice(2)
+  .filter((a) => /^[1-4]$/.test(a))
+  .map(Number)
 export const runs = (section: number) => only.length === 0 || only.includes(section)
 export const P = {
   throughputReports: quick ? 50_000 : 200_000,
@@ -65,7 +72,10 @@ export const P = {
 export const run = `bench.kafka.${Date.now().toString(36)}`
 export const kafka = rawKafka("bench-kafka")
 export const quiet = Logger.withMinimumLogLevel(LogLevel.Warning)
-export const s3 = process.env.S3_ENDPOINT !== undefined ? { endpoint: process.env.S3_ENDPOINT, bucket: process.env.S3_BUCKET ?? "peacestate" } : undefined
+export const s3 =
+  process.env.S3_ENDPOINT !== undefined
+    ? { endpoint: process.env.S3_ENDPOINT, bucket: process.env.S3_BUCKET ?? "peacestate" }
+    : undefined
 
 export const rate = (n: number, ms: number) => `${fmt((n / ms) * 1000)}/s`
 export const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`
@@ -73,9 +83,12 @@ export const out = (line: string) => console.log(line)
 
 export const admin = kafka.admin()
 await admin.connect()
-export const endTotal = async (topic: string) => (await admin.fetchTopicOffsets(topic)).reduce((s, p) => s + Number(p.high), 0)
+export const endTotal = async (topic: string) =>
+  (await admin.fetchTopicOffsets(topic)).reduce((s, p) => s + Number(p.high), 0)
 export const committedTotal = async (topic: string, group: string) =>
-  (await admin.fetchOffsets({ groupId: group, topics: [topic] })).flatMap((t) => t.partitions).reduce((s, p) => s + Math.max(0, Number(p.offset)), 0)
+  (await admin.fetchOffsets({ groupId: group, topics: [topic] }))
+    .flatMap((t) => t.partitions)
+    .reduce((s, p) => s + Math.max(0, Number(p.offset)), 0)
 
 /** Produce `n` simulated reports into a fresh topic with a raw producer (setup, not timed). */
 export const preProduce = async (topic: string, n: number, alertRatio: number, drones: number) => {
@@ -84,7 +97,8 @@ export const preProduce = async (topic: string, n: number, alertRatio: number, d
   await producer.connect()
   const settings = settingsOf(7, drones, alertRatio)
   for (let from = 0; from < n; from += 2000) {
-    for (const messages of chunkBySize(messagesOf(settings, from, Math.min(2000, n - from)))) await producer.send({ topic, messages, acks: -1 })
+    for (const messages of chunkBySize(messagesOf(settings, from, Math.min(2000, n - from))))
+      await producer.send({ topic, messages, acks: -1 })
   }
   await producer.disconnect()
   const end = await endTotal(topic)

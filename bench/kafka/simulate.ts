@@ -12,14 +12,18 @@ export const simulate = async () => {
   const settings = settingsOf(1, P.drones, 0.01)
   const ours: Array<number> = []
   const raw: Array<number> = []
-  out(`\n3. simulator → Kafka, ${fmt(n)} reports (${P.drones} drones), acks=-1, idempotent, 1 in flight, ${P.simulateRounds} interleaved rounds (median):`)
+  out(
+    `\n3. simulator → Kafka, ${fmt(n)} reports (${P.drones} drones), acks=-1, idempotent, 1 in flight, ${P.simulateRounds} interleaved rounds (median):`
+  )
   for (let r = 0; r < P.simulateRounds; r++) {
     const topicOurs = `${run}.sim${r}.ours`
     const topicRaw = `${run}.sim${r}.raw`
     await createTopics(kafka, [topicOurs, topicRaw], P.partitions)
     const a = async () => {
       // pre-generated, outside the timing: the same keys and values, chunked like `simulate` (2,000) and KafkaLog (≤ 900 kB)
-      const chunks = Array.from({ length: Math.ceil(n / 2000) }, (_, c) => chunkBySize(messagesOf(settings, c * 2000, Math.min(2000, n - c * 2000)))).flat()
+      const chunks = Array.from({ length: Math.ceil(n / 2000) }, (_, c) =>
+        chunkBySize(messagesOf(settings, c * 2000, Math.min(2000, n - c * 2000)))
+      ).flat()
       const t = performance.now()
       const producer = rawProducer(kafka)
       await producer.connect()
@@ -30,17 +34,34 @@ export const simulate = async () => {
     const b = async () => {
       process.env.REPORTS_TOPIC = topicOurs
       const t = performance.now()
-      await Effect.runPromise(cli(["node", "peacestate", "simulate", "--to", "kafka", ...args]).pipe(Effect.provide(NodeContext.layer), quiet))
+      await Effect.runPromise(
+        cli(["node", "peacestate", "simulate", "--to", "kafka", ...args]).pipe(Effect.provide(NodeContext.layer), quiet)
+      )
       ours.push(performance.now() - t)
       delete process.env.REPORTS_TOPIC
     }
-    if (r % 2 === 0) { await a(); await b() } else { await b(); await a() }
+    if (r % 2 === 0) {
+      await a()
+      await b()
+    } else {
+      await b()
+      await a()
+    }
     const [eo, er] = [await endTotal(topicOurs), await endTotal(topicRaw)]
-    if (eo !== n || er !== n) throw new Error(`simulate: topics hold ${eo} (ours) and ${er} (raw) records, expected ${n}`)
-    out(`  round ${r + 1}: raw ${secs(raw[r]!)} (${rate(n, raw[r]!)}), ours ${secs(ours[r]!)} (${rate(n, ours[r]!)}) → ${(raw[r]! / ours[r]!).toFixed(2)}×`)
+    if (eo !== n || er !== n)
+      throw new Error(`simulate: topics hold ${eo} (ours) and ${er} (raw) records, expected ${n}`)
+    out(
+      `  round ${r + 1}: raw ${secs(raw[r]!)} (${rate(n, raw[r]!)}), ours ${secs(ours[r]!)} (${rate(n, ours[r]!)}) → ${(raw[r]! / ours[r]!).toFixed(2)}×`
+    )
   }
   const ratios = raw.map((x, i) => x / ours[i]!)
-  out(`   ours   \`peacestate simulate --to kafka ${args.join(" ")}\` run in process (Command.run; env REPORTS_TOPIC), generate+encode+publish, incl. connect + ensureTopic   ${rate(n, median(ours))}`)
-  out(`   raw    kafkajs producer, same messages pre-generated (not timed), same chunks, incl. connect                                                              ${rate(n, median(raw))}`)
-  out(`   ratio ours/raw: ${median(ratios).toFixed(2)}× median of [${ratios.map((x) => x.toFixed(2)).join(", ")}]  (goal ≥ 0.8×)`)
+  out(
+    `   ours   \`peacestate simulate --to kafka ${args.join(" ")}\` run in process (Command.run; env REPORTS_TOPIC), generate+encode+publish, incl. connect + ensureTopic   ${rate(n, median(ours))}`
+  )
+  out(
+    `   raw    kafkajs producer, same messages pre-generated (not timed), same chunks, incl. connect                                                              ${rate(n, median(raw))}`
+  )
+  out(
+    `   ratio ours/raw: ${median(ratios).toFixed(2)}× median of [${ratios.map((x) => x.toFixed(2)).join(", ")}]  (goal ≥ 0.8×)`
+  )
 }

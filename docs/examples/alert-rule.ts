@@ -1,7 +1,9 @@
 // The alert rule: a citizen whose peacescore is strictly below the threshold (default 20) raises one alert.
 import { alertsOf, DefaultThreshold, hasAlert, isAlert, type Report } from "peacestate/domain"
 
-console.log(`default threshold ${DefaultThreshold}: 19 → ${isAlert(19)}, 20 → ${isAlert(20)}, 25 at threshold 30 → ${isAlert(25, 30)}`)
+console.log(
+  `default threshold ${DefaultThreshold}: 19 → ${isAlert(19)}, 20 → ${isAlert(20)}, 25 at threshold 30 → ${isAlert(25, 30)}`
+)
 
 const report: Report = {
   schemaVersion: 1,
@@ -22,5 +24,11 @@ console.log(`hasAlert: ${hasAlert(report)}; at threshold 10: ${hasAlert(report, 
 
 // One Alert per offending citizen; the id `reportId/citizen-index` lets consumers de-duplicate.
 const detectedAt = new Date("2026-11-02T00:01:00.250Z")
-alertsOf(report, { detectedAt }).forEach((a) => console.log(`${a.alertId} ${a.citizen} ${a.peacescore} at ${a.location.latitude},${a.location.longitude}`))
-console.log(`at threshold 25: ${alertsOf(report, { threshold: 25, detectedAt }).map((a) => a.alertId).join(", ")}`)
+alertsOf(report, { detectedAt }).forEach((a) =>
+  console.log(`${a.alertId} ${a.citizen} ${a.peacescore} at ${a.location.latitude},${a.location.longitude}`)
+)
+console.log(
+  `at threshold 25: ${alertsOf(report, { threshold: 25, detectedAt })
+    .map((a) => a.alertId)
+    .join(", ")}`
+)

@@ -7,7 +7,8 @@ const wire = encodeReport(reportAt(settings, 1)) // one message, as the simulato
 
 const show = (message: string | Uint8Array): string =>
   Either.match(decodeReport(message), {
-    onRight: (report) => `ok: ${report.reportId} at ${report.timestamp}, citizens ${report.citizens.map((c) => c.name).join(", ")}`,
+    onRight: (report) =>
+      `ok: ${report.reportId} at ${report.timestamp}, citizens ${report.citizens.map((c) => c.name).join(", ")}`,
     onLeft: (invalid) => `${invalid._tag}: ${invalid.message}`
   })
 
@@ -21,4 +22,6 @@ console.log(show(new Uint8Array([0x7b, 0xff, 0x7d])))
 
 // decodeReport stops at the first problem (it is on the hot path); explain lists them all.
 const { droneId: _droneId, ...withoutDroneId } = value
-explain({ ...withoutDroneId, location: { latitude: 91, longitude: 2.35 } }).forEach((p) => console.log(`${p.path}: ${p.message}`))
+explain({ ...withoutDroneId, location: { latitude: 91, longitude: 2.35 } }).forEach((p) =>
+  console.log(`${p.path}: ${p.message}`)
+)

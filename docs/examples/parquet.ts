@@ -2,7 +2,15 @@
 // and fold them straight into Stats (what the analyzer does for every archive file).
 import { Effect, Either, Option } from "effect"
 import { isDeepStrictEqual } from "node:util"
-import { decodeReports, encodeReports, fileKeyOf, foldColumns, hourFolderOf, readFileMeta, readReportColumns } from "peacestate/archive"
+import {
+  decodeReports,
+  encodeReports,
+  fileKeyOf,
+  foldColumns,
+  hourFolderOf,
+  readFileMeta,
+  readReportColumns
+} from "peacestate/archive"
 import { makeGenerator, Stats } from "peacestate/domain"
 
 const settings = { seed: 7, drones: 50, startMs: Date.parse("2026-11-02T00:00:00Z"), alertRatio: 0.01 }
@@ -18,7 +26,9 @@ console.log(`${records.length} reports → ${magic(bytes.subarray(0, 4))}…${ma
 Either.match(readFileMeta(bytes), {
   onLeft: (e) => console.log(`not an archive file: ${e.message}`),
   onRight: (meta) =>
-    console.log(`footer: ${meta.rows} rows, partition ${Option.getOrUndefined(meta.partition)}, offsets ${Option.getOrUndefined(meta.firstOffset)}..${Option.getOrUndefined(meta.lastOffset)}`)
+    console.log(
+      `footer: ${meta.rows} rows, partition ${Option.getOrUndefined(meta.partition)}, offsets ${Option.getOrUndefined(meta.firstOffset)}..${Option.getOrUndefined(meta.lastOffset)}`
+    )
 })
 console.log(`not Parquet: ${Either.isLeft(readFileMeta(new TextEncoder().encode("hello")))}`)
 
@@ -28,7 +38,9 @@ console.log(`round trip equal: ${isDeepStrictEqual(decoded, records)}`)
 
 // The analyzer reads only the columns it needs and folds them: the same Stats as folding the reports.
 const columns = await readReportColumns(bytes)
-console.log(`columns fold = report fold: ${isDeepStrictEqual(foldColumns(columns, 20), Stats.ofReports(records.map((r) => r.report)))}`)
+console.log(
+  `columns fold = report fold: ${isDeepStrictEqual(foldColumns(columns, 20), Stats.ofReports(records.map((r) => r.report)))}`
+)
 
 // Where the archiver puts such a file (the hour folder of its first report).
 console.log(fileKeyOf(hourFolderOf(generate(0).timestamp), "peacewatcher.reports", 3, 1_000))

@@ -21,11 +21,28 @@ console.log(`empty is the identity: ${isDeepStrictEqual(Stats.combine(Stats.empt
 const a = Stats.toAnalysis(whole)
 const { weekday, weekend } = a.weekdayVsWeekend
 console.log(`${a.reports} reports, ${a.alerts} alerts below ${a.threshold}`)
-console.log(`alerts per report: weekday ${weekday.alertsPerReport.toFixed(4)} (${weekday.reports} reports), weekend ${weekend.alertsPerReport.toFixed(4)} (${weekend.reports} reports)`)
+console.log(
+  `alerts per report: weekday ${weekday.alertsPerReport.toFixed(4)} (${weekday.reports} reports), weekend ${weekend.alertsPerReport.toFixed(4)} (${weekend.reports} reports)`
+)
 console.log(`busiest hour (UTC): ${a.alertsByHour.indexOf(Math.max(...a.alertsByHour))}`)
-console.log(`top alert words: ${a.topAlertWords.slice(0, 3).map((w) => `${w.word} ${w.count}`).join(", ")}`)
-console.log(`top hotspot: ${a.hotspots.slice(0, 1).map((h) => `${h.latitude},${h.longitude} ${h.alerts}`).join("")}`)
-console.log(`top repeat offender: ${a.repeatOffenders.slice(0, 1).map((o) => `${o.name} ${o.alerts}`).join("")}`)
+console.log(
+  `top alert words: ${a.topAlertWords
+    .slice(0, 3)
+    .map((w) => `${w.word} ${w.count}`)
+    .join(", ")}`
+)
+console.log(
+  `top hotspot: ${a.hotspots
+    .slice(0, 1)
+    .map((h) => `${h.latitude},${h.longitude} ${h.alerts}`)
+    .join("")}`
+)
+console.log(
+  `top repeat offender: ${a.repeatOffenders
+    .slice(0, 1)
+    .map((o) => `${o.name} ${o.alerts}`)
+    .join("")}`
+)
 
 // Another threshold is another fold: Stats carry their threshold.
 console.log(`alerts below 30: ${Stats.ofReports(reports, 30).alerts}`)

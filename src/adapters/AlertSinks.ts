@@ -13,13 +13,20 @@ export const streamSink = (topic: string): Layer.Layer<AlertSink, never, Message
     Effect.map(MessageLog, (log) =>
       AlertSink.of({
         publish: (alerts) =>
-          alerts.length === 0 ? Effect.void : log.publish(topic, alerts.map((a) => ({ key: a.droneId, value: encodeAlert(a) })))
+          alerts.length === 0
+            ? Effect.void
+            : log.publish(
+                topic,
+                alerts.map((a) => ({ key: a.droneId, value: encodeAlert(a) }))
+              )
       })
     )
   )
 
 /** Alerts to the alerts topic of the configuration (`ALERTS_TOPIC`). */
-export const streamSinkLive: Layer.Layer<AlertSink, ConfigError.ConfigError, MessageLog> = Layer.unwrapEffect(Effect.map(NamesConfig, (names) => streamSink(names.alertsTopic)))
+export const streamSinkLive: Layer.Layer<AlertSink, ConfigError.ConfigError, MessageLog> = Layer.unwrapEffect(
+  Effect.map(NamesConfig, (names) => streamSink(names.alertsTopic))
+)
 
 /** One readable line per alert. */
 export const formatAlert = (a: Alert): string =>
@@ -30,12 +37,17 @@ export const consoleSink: Layer.Layer<AlertSink> = Layer.succeed(
   AlertSink,
   AlertSink.of({
     publish: (alerts) =>
-      alerts.length === 0 ? Effect.void : Effect.sync(() => void process.stderr.write(alerts.map((a) => stderrLine("INFO", formatAlert(a))).join("")))
+      alerts.length === 0
+        ? Effect.void
+        : Effect.sync(() => void process.stderr.write(alerts.map((a) => stderrLine("INFO", formatAlert(a))).join("")))
   })
 )
 
 /** Every alert to both sinks. */
-export const both = <E1, R1, E2, R2>(a: Layer.Layer<AlertSink, E1, R1>, b: Layer.Layer<AlertSink, E2, R2>): Layer.Layer<AlertSink, E1 | E2, R1 | R2> =>
+export const both = <E1, R1, E2, R2>(
+  a: Layer.Layer<AlertSink, E1, R1>,
+  b: Layer.Layer<AlertSink, E2, R2>
+): Layer.Layer<AlertSink, E1 | E2, R1 | R2> =>
   Layer.effect(
     AlertSink,
     Effect.gen(function* () {

@@ -22,7 +22,8 @@ export const parseRoot = (s: string): ArchiveRoot => {
   const trimmed = s.trim()
   return Option.match(Option.fromNullable(s3Url.exec(trimmed)), {
     onNone: () => ArchiveRoot.Local({ folder: /^file:\/\//i.test(trimmed) ? fileURLToPath(trimmed) : s }),
-    onSome: (s3) => ArchiveRoot.S3({ bucket: s3[1] ?? "", prefix: S3ObjectStore.normalisePrefix(s3[2] ?? "").replace(/\/$/, "") })
+    onSome: (s3) =>
+      ArchiveRoot.S3({ bucket: s3[1] ?? "", prefix: S3ObjectStore.normalisePrefix(s3[2] ?? "").replace(/\/$/, "") })
   })
 }
 
@@ -40,7 +41,10 @@ export const rootToString = (root: ArchiveRoot): string =>
  */
 export const storeLayer = (root: ArchiveRoot): Layer.Layer<ObjectStore, ConfigError.ConfigError | StoreError> =>
   ArchiveRoot.$match(root, {
-    Local: ({ folder }) => LocalObjectStore.layer(folder).pipe(Layer.provide(Layer.merge(NodeFileSystem.layer, NodePath.layer))),
+    Local: ({ folder }) =>
+      LocalObjectStore.layer(folder).pipe(Layer.provide(Layer.merge(NodeFileSystem.layer, NodePath.layer))),
     S3: ({ bucket, prefix }) =>
-      bucket !== "" ? S3ObjectStore.layer({ bucket, prefix }) : S3ObjectStore.layerConfig(prefix === "" ? {} : { prefix })
+      bucket !== ""
+        ? S3ObjectStore.layer({ bucket, prefix })
+        : S3ObjectStore.layerConfig(prefix === "" ? {} : { prefix })
   })

@@ -15,7 +15,13 @@ const make = (brokers: ReadonlyArray<string>, tuning: KafkaTuning) =>
   Effect.gen(function* () {
     const runtime = yield* Effect.runtime<never>()
     const retry = retryOf(tuning)
-    const kafka = new Kafka({ brokers: [...brokers], clientId: tuning.clientId, logLevel: logLevel.INFO, logCreator: logCreatorOf(runtime), retry })
+    const kafka = new Kafka({
+      brokers: [...brokers],
+      clientId: tuning.clientId,
+      logLevel: logLevel.INFO,
+      logCreator: logCreatorOf(runtime),
+      retry
+    })
     const admin = yield* makeAdmin(kafka, retry)
     const publish = yield* makePublish(kafka, retry)
     const consume = makeConsume({ kafka, tuning, retry, admin, runtime })
@@ -24,8 +30,10 @@ const make = (brokers: ReadonlyArray<string>, tuning: KafkaTuning) =>
   })
 
 /** The message log on Kafka brokers, for tests and tools that pick the brokers themselves. */
-export const layerWith = (brokers: ReadonlyArray<string>, tuning: Partial<KafkaTuning> = {}): Layer.Layer<MessageLog, LogError> =>
-  Layer.scoped(MessageLog, make(brokers, { ...defaultTuning, ...tuning }))
+export const layerWith = (
+  brokers: ReadonlyArray<string>,
+  tuning: Partial<KafkaTuning> = {}
+): Layer.Layer<MessageLog, LogError> => Layer.scoped(MessageLog, make(brokers, { ...defaultTuning, ...tuning }))
 
 /**
  * The message log on Kafka, connected on build and disconnected on release: `KAFKA_BROKERS` (comma-separated,
@@ -36,7 +44,10 @@ export const layer: Layer.Layer<MessageLog, LogError | ConfigError.ConfigError> 
   MessageLog,
   Effect.flatMap(TuningConfig, ({ brokers, ...tuning }) =>
     make(
-      brokers.split(",").map((b) => b.trim()).filter((b) => b.length > 0),
+      brokers
+        .split(",")
+        .map((b) => b.trim())
+        .filter((b) => b.length > 0),
       { ...defaultTuning, ...tuning }
     )
   )

@@ -21,7 +21,12 @@ export const make = (folder: string) =>
       !!e &&
       "reason" in e &&
       (e.reason === "NotFound" ||
-        (e.reason === "BadResource" && "cause" in e && typeof e.cause === "object" && !!e.cause && "code" in e.cause && (e.cause.code === "EISDIR" || e.cause.code === "ENOTDIR")))
+        (e.reason === "BadResource" &&
+          "cause" in e &&
+          typeof e.cause === "object" &&
+          !!e.cause &&
+          "code" in e.cause &&
+          (e.cause.code === "EISDIR" || e.cause.code === "ENOTDIR")))
 
     const put = (key: string, bytes: Uint8Array) =>
       Effect.gen(function* () {
@@ -55,7 +60,9 @@ export const make = (folder: string) =>
 
     const head = (key: string) =>
       fs.stat(fileOf(key)).pipe(
-        Effect.map((info) => (info.type === "File" ? Option.some<ObjectInfo>({ key, size: Number(info.size) }) : Option.none())),
+        Effect.map((info) =>
+          info.type === "File" ? Option.some<ObjectInfo>({ key, size: Number(info.size) }) : Option.none()
+        ),
         Effect.catchIf(notFound, () => Effect.succeed(Option.none<ObjectInfo>())),
         Effect.mapError(fail("head", key))
       )
@@ -84,7 +91,12 @@ export const make = (folder: string) =>
               { concurrency: 16 }
             )).flat()
             // Key order across levels: a folder's keys all start with "name/", and '-' or '.' sort before '/'.
-            const ordered = Arr.sort(entries, Order.mapInput(Order.string, ({ key, info }: (typeof entries)[number]) => (info.type === "Directory" ? `${key}/` : key)))
+            const ordered = Arr.sort(
+              entries,
+              Order.mapInput(Order.string, ({ key, info }: (typeof entries)[number]) =>
+                info.type === "Directory" ? `${key}/` : key
+              )
+            )
             return Stream.fromIterable(ordered).pipe(
               Stream.flatMap(
                 ({ key, info }) =>

@@ -10,7 +10,22 @@ import {
   S3Client,
   UploadPartCommand
 } from "@aws-sdk/client-s3"
-import { Array as Arr, Chunk, Config, type ConfigError, Data, type Duration, Effect, Exit, Layer, Option, Redacted, Schedule, ScheduleDecision, Stream } from "effect"
+import {
+  Array as Arr,
+  Chunk,
+  Config,
+  type ConfigError,
+  Data,
+  type Duration,
+  Effect,
+  Exit,
+  Layer,
+  Option,
+  Redacted,
+  Schedule,
+  ScheduleDecision,
+  Stream
+} from "effect"
 import { type ObjectInfo, ObjectStore, StoreError } from "../ports/ObjectStore.js"
 
 /** Where an archive lives in S3: a bucket and a key prefix inside it ("" = the bucket root). */
@@ -75,15 +90,36 @@ const statusOf = (e: unknown): Option.Option<number> => {
 
 const nameOf = (e: unknown): string => String(asFailure(e).name ?? "")
 
-const networkCodes = new Set(["ECONNREFUSED", "ECONNRESET", "ECONNABORTED", "EPIPE", "ETIMEDOUT", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ENETDOWN", "EHOSTDOWN"])
-const transientNames = new Set(["TimeoutError", "RequestTimeout", "RequestTimeoutException", "SlowDown", "Throttling", "ThrottlingException", "ServiceUnavailable", "InternalError"])
+const networkCodes = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ECONNABORTED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENETDOWN",
+  "EHOSTDOWN"
+])
+const transientNames = new Set([
+  "TimeoutError",
+  "RequestTimeout",
+  "RequestTimeoutException",
+  "SlowDown",
+  "Throttling",
+  "ThrottlingException",
+  "ServiceUnavailable",
+  "InternalError"
+])
 
 /** Worth another try: the network, 5xx, 408, 429 and throttling. Other 4xx (and credential problems) are final. */
 export const isTransient = (e: unknown): boolean => {
   const failure = asFailure(e)
   return Option.match(statusOf(e), {
     onNone: () => networkCodes.has(String(failure.code ?? "")) || transientNames.has(nameOf(e)),
-    onSome: (status) => status >= 500 || status === 408 || status === 429 || transientNames.has(nameOf(e)) || !!failure.$retryable
+    onSome: (status) =>
+      status >= 500 || status === 408 || status === 429 || transientNames.has(nameOf(e)) || !!failure.$retryable
   })
 }
 
@@ -150,11 +186,17 @@ export const make = (root: S3Root, tuning: Tuning = defaultTuning) =>
                 credentials: {
                   accessKeyId: Redacted.value(c.accessKeyId),
                   secretAccessKey: Redacted.value(c.secretAccessKey),
-                  ...Option.match(c.sessionToken, { onNone: () => ({}), onSome: (t) => ({ sessionToken: Redacted.value(t) }) })
+                  ...Option.match(c.sessionToken, {
+                    onNone: () => ({}),
+                    onSome: (t) => ({ sessionToken: Redacted.value(t) })
+                  })
                 }
               })
             }),
-            ...Option.match(endpoint, { onNone: () => ({}), onSome: (url) => ({ endpoint: url, forcePathStyle: true }) })
+            ...Option.match(endpoint, {
+              onNone: () => ({}),
+              onSome: (url) => ({ endpoint: url, forcePathStyle: true })
+            })
           })
       ),
       (c) => Effect.sync(() => c.destroy())
@@ -180,18 +222,31 @@ export const make = (root: S3Root, tuning: Tuning = defaultTuning) =>
       )
 
     /** One SDK call: interruptible (abort signal), retried while transient; callers map its S3RequestError to a StoreError. */
-    const call = <A>(operation: string, key: string, f: (signal: AbortSignal) => Promise<A>): Effect.Effect<A, S3RequestError> =>
+    const call = <A>(
+      operation: string,
+      key: string,
+      f: (signal: AbortSignal) => Promise<A>
+    ): Effect.Effect<A, S3RequestError> =>
       Effect.tryPromise({ try: f, catch: requestError }).pipe(Effect.retry(retryPolicy(operation, key)))
 
-    const storeError = (operation: string, key: string) => (cause: S3RequestError) => new StoreError({ operation, key, cause })
+    const storeError = (operation: string, key: string) => (cause: S3RequestError) =>
+      new StoreError({ operation, key, cause })
 
     const putSingle = (key: string, bytes: Uint8Array) =>
-      call("put", key, (signal) => client.send(new PutObjectCommand({ Bucket, Key: base + key, Body: bytes }), { abortSignal: signal }))
+      call("put", key, (signal) =>
+        client.send(new PutObjectCommand({ Bucket, Key: base + key, Body: bytes }), { abortSignal: signal })
+      )
 
     const putMultipart = (key: string, bytes: Uint8Array) =>
       Effect.acquireUseRelease(
-        call("put", key, (signal) => client.send(new CreateMultipartUploadCommand({ Bucket, Key: base + key }), { abortSignal: signal })).pipe(
-          Effect.flatMap((created) => Option.fromNullable(created.UploadId).pipe(Effect.mapError(() => malformedResponse("CreateMultipartUpload returned no UploadId"))))
+        call("put", key, (signal) =>
+          client.send(new CreateMultipartUploadCommand({ Bucket, Key: base + key }), { abortSignal: signal })
+        ).pipe(
+          Effect.flatMap((created) =>
+            Option.fromNullable(created.UploadId).pipe(
+              Effect.mapError(() => malformedResponse("CreateMultipartUpload returned no UploadId"))
+            )
+          )
         ),
         (UploadId) =>
           Effect.forEach(
@@ -209,14 +264,21 @@ export const make = (root: S3Root, tuning: Tuning = defaultTuning) =>
                   { abortSignal: signal }
                 )
               ).pipe(
-                Effect.flatMap((part) => Option.fromNullable(part.ETag).pipe(Effect.mapError(() => malformedResponse(`UploadPart ${PartNumber} returned no ETag`)))),
+                Effect.flatMap((part) =>
+                  Option.fromNullable(part.ETag).pipe(
+                    Effect.mapError(() => malformedResponse(`UploadPart ${PartNumber} returned no ETag`))
+                  )
+                ),
                 Effect.map((ETag) => ({ ETag, PartNumber }))
               ),
             { concurrency: tuning.partConcurrency }
           ).pipe(
             Effect.flatMap((Parts) =>
               call("put", key, (signal) =>
-                client.send(new CompleteMultipartUploadCommand({ Bucket, Key: base + key, UploadId, MultipartUpload: { Parts } }), { abortSignal: signal })
+                client.send(
+                  new CompleteMultipartUploadCommand({ Bucket, Key: base + key, UploadId, MultipartUpload: { Parts } }),
+                  { abortSignal: signal }
+                )
               )
             )
           ),
@@ -224,14 +286,18 @@ export const make = (root: S3Root, tuning: Tuning = defaultTuning) =>
         (UploadId, exit) =>
           Exit.isSuccess(exit)
             ? Effect.void
-            : Effect.tryPromise((signal) => client.send(new AbortMultipartUploadCommand({ Bucket, Key: base + key, UploadId }), { abortSignal: signal })).pipe(
-                Effect.timeout("10 seconds"),
-                Effect.ignore
-              )
+            : Effect.tryPromise((signal) =>
+                client.send(new AbortMultipartUploadCommand({ Bucket, Key: base + key, UploadId }), {
+                  abortSignal: signal
+                })
+              ).pipe(Effect.timeout("10 seconds"), Effect.ignore)
       )
 
     const put = (key: string, bytes: Uint8Array) =>
-      (bytes.length > tuning.multipartThreshold ? putMultipart(key, bytes) : putSingle(key, bytes)).pipe(Effect.asVoid, Effect.mapError(storeError("put", key)))
+      (bytes.length > tuning.multipartThreshold ? putMultipart(key, bytes) : putSingle(key, bytes)).pipe(
+        Effect.asVoid,
+        Effect.mapError(storeError("put", key))
+      )
 
     const get = (key: string) =>
       call("get", key, (signal) =>
@@ -249,13 +315,22 @@ export const make = (root: S3Root, tuning: Tuning = defaultTuning) =>
 
     // An empty or inverted [start, end) still asks for one byte, so a missing key fails as it does elsewhere.
     const rangeHeader = (start: number, end?: number) =>
-      start < 0 ? `bytes=${start}` : end === undefined ? `bytes=${start}-` : `bytes=${start}-${Math.max(start, end - 1)}`
+      start < 0
+        ? `bytes=${start}`
+        : end === undefined
+          ? `bytes=${start}-`
+          : `bytes=${start}-${Math.max(start, end - 1)}`
 
     const getRange = (key: string, start: number, end?: number) =>
       call("getRange", key, (signal) =>
         client
-          .send(new GetObjectCommand({ Bucket, Key: base + key, Range: rangeHeader(start, end) }), { abortSignal: signal })
-          .then(async (out) => ({ range: Option.fromNullable(out.ContentRange), body: (await out.Body?.transformToByteArray()) ?? new Uint8Array(0) }))
+          .send(new GetObjectCommand({ Bucket, Key: base + key, Range: rangeHeader(start, end) }), {
+            abortSignal: signal
+          })
+          .then(async (out) => ({
+            range: Option.fromNullable(out.ContentRange),
+            body: (await out.Body?.transformToByteArray()) ?? new Uint8Array(0)
+          }))
       ).pipe(
         Effect.map(({ range, body }) => {
           // The body holds bytes [offset, offset + body.length) of an object of `size` bytes; a server that ignores
@@ -280,7 +355,9 @@ export const make = (root: S3Root, tuning: Tuning = defaultTuning) =>
       )
 
     const head = (key: string) =>
-      call("head", key, (signal) => client.send(new HeadObjectCommand({ Bucket, Key: base + key }), { abortSignal: signal })).pipe(
+      call("head", key, (signal) =>
+        client.send(new HeadObjectCommand({ Bucket, Key: base + key }), { abortSignal: signal })
+      ).pipe(
         Effect.map((out) => Option.some<ObjectInfo>({ key, size: out.ContentLength ?? 0 })),
         Effect.catchIf(
           (e) => Option.contains(e.status, 404),
@@ -292,7 +369,12 @@ export const make = (root: S3Root, tuning: Tuning = defaultTuning) =>
     const listPage = (prefix: string, token: Option.Option<string>) =>
       call("list", prefix, (signal) =>
         client.send(
-          new ListObjectsV2Command({ Bucket, Prefix: base + prefix, MaxKeys: tuning.pageSize, ContinuationToken: Option.getOrUndefined(token) }),
+          new ListObjectsV2Command({
+            Bucket,
+            Prefix: base + prefix,
+            MaxKeys: tuning.pageSize,
+            ContinuationToken: Option.getOrUndefined(token)
+          }),
           { abortSignal: signal }
         )
       ).pipe(Effect.mapError(storeError("list", prefix)))
@@ -302,37 +384,52 @@ export const make = (root: S3Root, tuning: Tuning = defaultTuning) =>
         Effect.map(listPage(prefix, token), (page) => {
           const objects = Arr.flatMap(page.Contents ?? [], (object) =>
             // Zero-byte "folder" markers (`a/b/`) made by consoles are not objects of ours.
-            object.Key !== undefined && !object.Key.endsWith("/") ? [{ key: object.Key.slice(base.length), size: object.Size ?? 0 }] : []
+            object.Key !== undefined && !object.Key.endsWith("/")
+              ? [{ key: object.Key.slice(base.length), size: object.Size ?? 0 }]
+              : []
           )
-          const next = page.IsTruncated ? Option.map(Option.fromNullable(page.NextContinuationToken), Option.some) : Option.none()
+          const next = page.IsTruncated
+            ? Option.map(Option.fromNullable(page.NextContinuationToken), Option.some)
+            : Option.none()
           return [Chunk.fromIterable(objects), next] as const
         })
       )
 
     const remove = (key: string) =>
-      call("remove", key, (signal) => client.send(new DeleteObjectCommand({ Bucket, Key: base + key }), { abortSignal: signal })).pipe(
-        Effect.asVoid,
-        Effect.mapError(storeError("remove", key))
-      )
+      call("remove", key, (signal) =>
+        client.send(new DeleteObjectCommand({ Bucket, Key: base + key }), { abortSignal: signal })
+      ).pipe(Effect.asVoid, Effect.mapError(storeError("remove", key)))
 
     // Fail at startup, not at the first flush, when the bucket is missing or the credentials are refused.
     // A one-key listing of our own prefix also works with prefix-scoped IAM policies.
-    yield* listPage("", Option.none()).pipe(Effect.mapError((e) => new StoreError({ operation: "open", key: rootString, cause: e.cause })))
+    yield* listPage("", Option.none()).pipe(
+      Effect.mapError((e) => new StoreError({ operation: "open", key: rootString, cause: e.cause }))
+    )
 
     return ObjectStore.of({ root: rootString, put, get, getRange, head, list, remove })
   })
 
 /** The archive in S3 (or an S3-compatible server when `S3_ENDPOINT` is set); `S3_REGION`, default `us-east-1`. */
-export const layer = (root: S3Root, tuning: Partial<Tuning> = {}): Layer.Layer<ObjectStore, ConfigError.ConfigError | StoreError> =>
+export const layer = (
+  root: S3Root,
+  tuning: Partial<Tuning> = {}
+): Layer.Layer<ObjectStore, ConfigError.ConfigError | StoreError> =>
   Layer.scoped(ObjectStore, make(root, { ...defaultTuning, ...tuning }))
 
 /** The archive at `S3_BUCKET` / `S3_PREFIX` (default ""), unless given here. */
-export const layerConfig = (root: Partial<S3Root> = {}, tuning: Partial<Tuning> = {}): Layer.Layer<ObjectStore, ConfigError.ConfigError | StoreError> =>
+export const layerConfig = (
+  root: Partial<S3Root> = {},
+  tuning: Partial<Tuning> = {}
+): Layer.Layer<ObjectStore, ConfigError.ConfigError | StoreError> =>
   Layer.unwrapEffect(
     Effect.map(
       Config.all({
-        bucket: root.bucket === undefined || root.bucket === "" ? Config.string("S3_BUCKET") : Config.succeed(root.bucket),
-        prefix: root.prefix === undefined ? Config.string("S3_PREFIX").pipe(Config.withDefault("")) : Config.succeed(root.prefix)
+        bucket:
+          root.bucket === undefined || root.bucket === "" ? Config.string("S3_BUCKET") : Config.succeed(root.bucket),
+        prefix:
+          root.prefix === undefined
+            ? Config.string("S3_PREFIX").pipe(Config.withDefault(""))
+            : Config.succeed(root.prefix)
       }),
       (resolved) => layer(resolved, tuning)
     )

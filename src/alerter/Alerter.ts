@@ -4,7 +4,15 @@ import { IdleExitConfig, ThresholdConfig } from "../config/Settings.js"
 import type { Alert } from "../domain/Alert.js"
 import { alertsOf, hasAlert } from "../domain/AlertRule.js"
 import { decodeReport } from "../domain/Codec.js"
-import { alertLatencySeconds, alertsPublished, batchSeconds, count, recordsIn, recordsRejected, register } from "../ops/Metrics.js"
+import {
+  alertLatencySeconds,
+  alertsPublished,
+  batchSeconds,
+  count,
+  recordsIn,
+  recordsRejected,
+  register
+} from "../ops/Metrics.js"
 import { type Running, start, StopWhenIdle } from "../ops/Running.js"
 import { AlertSink } from "../ports/AlertSink.js"
 import { type Batch, type LogError, type LogRecord, MessageLog, type OutgoingRecord } from "../ports/MessageLog.js"
@@ -16,7 +24,13 @@ export const AlerterConfig = Config.all({ names: NamesConfig, threshold: Thresho
 export const deadLetter = (record: LogRecord, reason: string): OutgoingRecord => ({
   key: Option.getOrElse(record.key, () => ""),
   value: record.value,
-  headers: { ...record.headers, error: reason, "source.topic": record.topic, "source.partition": String(record.partition), "source.offset": String(record.offset) }
+  headers: {
+    ...record.headers,
+    error: reason,
+    "source.topic": record.topic,
+    "source.partition": String(record.partition),
+    "source.offset": String(record.offset)
+  }
 })
 
 /** Where a bad record came from: its line in the input file when the demo read one (`source.file`/`source.line` headers), else partition/offset. */
@@ -35,7 +49,11 @@ export const truncateDeadLetter = (d: OutgoingRecord): OutgoingRecord => {
   const bytes = typeof d.value === "string" ? encoder.encode(d.value) : d.value
   return bytes.byteLength <= MaxDeadLetterBytes
     ? d
-    : { ...d, value: bytes.subarray(0, MaxDeadLetterBytes), headers: { ...d.headers, "value.truncated": "true", "value.bytes": String(bytes.byteLength) } }
+    : {
+        ...d,
+        value: bytes.subarray(0, MaxDeadLetterBytes),
+        headers: { ...d.headers, "value.truncated": "true", "value.bytes": String(bytes.byteLength) }
+      }
 }
 
 const refusedForSize = (e: LogError) => Predicate.hasProperty(e.cause, "type") && e.cause.type === "MESSAGE_TOO_LARGE"
@@ -44,25 +62,32 @@ const refusedForSize = (e: LogError) => Predicate.hasProperty(e.cause, "type") &
 // of them): a bad record the dead-letter topic refuses must not stop the alerter, so it goes there truncated.
 // Records of the batch already sent may be sent twice, as after any retry.
 const publishDeadLetters = (log: MessageLog["Type"], topic: string, bad: ReadonlyArray<OutgoingRecord>) =>
-  log.publish(topic, bad).pipe(
-    Effect.catchIf(refusedForSize, () =>
-      Effect.zipRight(
-        Effect.logWarning(`dead-letter topic ${topic} refused a record for its size: sending the first ${MaxDeadLetterBytes} bytes of each larger value`),
-        log.publish(topic, bad.map(truncateDeadLetter))
+  log
+    .publish(topic, bad)
+    .pipe(
+      Effect.catchIf(refusedForSize, () =>
+        Effect.zipRight(
+          Effect.logWarning(
+            `dead-letter topic ${topic} refused a record for its size: sending the first ${MaxDeadLetterBytes} bytes of each larger value`
+          ),
+          log.publish(topic, bad.map(truncateDeadLetter))
+        )
       )
     )
-  )
 
 type Outcome = Either.Either<ReadonlyArray<Alert>, OutgoingRecord>
 
 const noAlerts: ReadonlyArray<Alert> = []
 
 // Most reports hold no alert: check first, so only the few that do pay for building alerts (and the ISO date).
-const judge = (threshold: number, detectedAt: Date) => (record: LogRecord): Outcome =>
-  Either.match(decodeReport(record.value), {
-    onLeft: (error) => Either.left(deadLetter(record, error.message)),
-    onRight: (report) => Either.right(hasAlert(report, threshold) ? alertsOf(report, { threshold, detectedAt }) : noAlerts)
-  })
+const judge =
+  (threshold: number, detectedAt: Date) =>
+  (record: LogRecord): Outcome =>
+    Either.match(decodeReport(record.value), {
+      onLeft: (error) => Either.left(deadLetter(record, error.message)),
+      onRight: (report) =>
+        Either.right(hasAlert(report, threshold) ? alertsOf(report, { threshold, detectedAt }) : noAlerts)
+    })
 
 const stoppedLine = Effect.gen(function* () {
   const [n, alerts, rejected] = yield* Effect.all([count(recordsIn), count(alertsPublished), count(recordsRejected)])
@@ -85,9 +110,18 @@ export const make = Effect.gen(function* () {
     const outcomes = batch.records.map(judge(threshold, new Date()))
     const [bad, good] = Arr.partitionMap(outcomes, (o) => o)
     const alerts = Arr.flatten(good)
-    yield* Effect.forEach(bad, (d) => Effect.logWarning(`dead-lettered ${whereFrom(d.headers ?? {})}: ${d.headers?.["error"]}`), { discard: true })
+    yield* Effect.forEach(
+      bad,
+      (d) => Effect.logWarning(`dead-lettered ${whereFrom(d.headers ?? {})}: ${d.headers?.["error"]}`),
+      { discard: true }
+    )
     // Forking costs ~0.1 ms of CPU per batch: only when there are dead letters to publish alongside the alerts.
-    yield* bad.length > 0 ? Effect.all([sink.publish(alerts), publishDeadLetters(log, names.dlqTopic, bad)], { concurrency: 2, discard: true }) : sink.publish(alerts)
+    yield* bad.length > 0
+      ? Effect.all([sink.publish(alerts), publishDeadLetters(log, names.dlqTopic, bad)], {
+          concurrency: 2,
+          discard: true
+        })
+      : sink.publish(alerts)
     const published = Date.now()
     yield* Effect.forEach(
       Arr.filter(Arr.zip(batch.records, outcomes), ([, o]) => Either.isRight(o) && o.right.length > 0),
@@ -101,7 +135,12 @@ export const make = Effect.gen(function* () {
   })
 
   const consume = log.consume(
-    { topic: names.reportsTopic, group: names.alerterGroup, idleExit, stopWhenIdle: Option.getOrUndefined(stopWhenIdle) },
+    {
+      topic: names.reportsTopic,
+      group: names.alerterGroup,
+      idleExit,
+      stopWhenIdle: Option.getOrUndefined(stopWhenIdle)
+    },
     (commit) => ({
       onAssigned: (partitions) => Effect.logDebug("alerter assigned", partitions),
       onRevoked: (partitions) => Effect.logDebug("alerter revoked", partitions),
@@ -110,7 +149,8 @@ export const make = Effect.gen(function* () {
           Option.match(next, {
             onNone: () => Effect.void,
             // A refused commit (rebalance) only means the new owner re-sends these alerts: at-least-once.
-            onSome: (o) => Effect.catchAll(commit([o]), (e) => Effect.logWarning(`alerter commit refused: ${e.message}`))
+            onSome: (o) =>
+              Effect.catchAll(commit([o]), (e) => Effect.logWarning(`alerter commit refused: ${e.message}`))
           })
         ).pipe(Metric.trackDurationWith(batchSeconds, Duration.toSeconds)),
       onIdle: Effect.void,
@@ -119,8 +159,14 @@ export const make = Effect.gen(function* () {
   )
 
   return Effect.gen(function* () {
-    yield* Effect.forEach([names.reportsTopic, names.alertsTopic, names.dlqTopic], (t) => log.ensureTopic(t, names.partitions), { discard: true })
-    yield* Effect.logInfo(`alerter: ${names.reportsTopic} → ${names.alertsTopic} (group ${names.alerterGroup}, threshold ${threshold})`)
+    yield* Effect.forEach(
+      [names.reportsTopic, names.alertsTopic, names.dlqTopic],
+      (t) => log.ensureTopic(t, names.partitions),
+      { discard: true }
+    )
+    yield* Effect.logInfo(
+      `alerter: ${names.reportsTopic} → ${names.alertsTopic} (group ${names.alerterGroup}, threshold ${threshold})`
+    )
     yield* consume
   }).pipe(Effect.ensuring(stoppedLine))
 })

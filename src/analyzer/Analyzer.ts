@@ -27,7 +27,8 @@ export interface AnalyzeOptions {
   readonly progress: boolean
 }
 
-export const defaultWorkers = (): number => Math.max(1, typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length)
+export const defaultWorkers = (): number =>
+  Math.max(1, typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length)
 
 /** Start of the hour a key's folder names (epoch millis), when it follows the layout. */
 export const hourOfKey = (key: string): Option.Option<number> =>
@@ -45,31 +46,44 @@ const prefixesFor = (from: Option.Option<number>, until: Option.Option<number>):
     onSome: ([a, b]) => {
       const days = Math.floor(b / 86_400_000) - Math.floor(a / 86_400_000) + 1
       return days > 0 && days <= 3660
-        ? Arr.makeBy(days, (i) => `${ReportsPrefix}date=${new Date(Math.floor(a / 86_400_000) * 86_400_000 + i * 86_400_000).toISOString().slice(0, 10)}/`)
+        ? Arr.makeBy(
+            days,
+            (i) =>
+              `${ReportsPrefix}date=${new Date(Math.floor(a / 86_400_000) * 86_400_000 + i * 86_400_000).toISOString().slice(0, 10)}/`
+          )
         : [ReportsPrefix]
     }
   })
 
 /** The archive files an analysis reads: Parquet files under reports/ in the interval's hours (before sharding), and those of the shard. */
-export const selectFiles = Effect.fn("Analyzer.selectFiles")(function* (options: Pick<AnalyzeOptions, "shard" | "from" | "until">) {
-    const store = yield* ObjectStore
-    const listed = yield* Stream.runCollect(
-      Stream.flatMap(Stream.fromIterable(prefixesFor(options.from, options.until)), store.list, { concurrency: 4 })
-    )
-    const inRange = (key: string) =>
-      Option.match(hourOfKey(key), {
-        onNone: () => Option.isNone(options.from) && Option.isNone(options.until),
-        onSome: (h) =>
-          Option.getOrElse(Option.map(options.from, (f) => h + HourMs > f), () => true) &&
-          Option.getOrElse(Option.map(options.until, (u) => h < u), () => true)
-      })
-    const inShard = (key: string) => Option.match(options.shard, { onNone: () => true, onSome: (s) => fnv1a(key) % s.count === s.index })
-    const all = Arr.sort(
-      Arr.filter(Chunk.toReadonlyArray(listed), (o: ObjectInfo) => o.key.endsWith(".parquet") && inRange(o.key)),
-      Order.mapInput(Order.string, (o: ObjectInfo) => o.key)
-    )
-    return { all, selected: Arr.filter(all, (o) => inShard(o.key)) }
-  })
+export const selectFiles = Effect.fn("Analyzer.selectFiles")(function* (
+  options: Pick<AnalyzeOptions, "shard" | "from" | "until">
+) {
+  const store = yield* ObjectStore
+  const listed = yield* Stream.runCollect(
+    Stream.flatMap(Stream.fromIterable(prefixesFor(options.from, options.until)), store.list, { concurrency: 4 })
+  )
+  const inRange = (key: string) =>
+    Option.match(hourOfKey(key), {
+      onNone: () => Option.isNone(options.from) && Option.isNone(options.until),
+      onSome: (h) =>
+        Option.getOrElse(
+          Option.map(options.from, (f) => h + HourMs > f),
+          () => true
+        ) &&
+        Option.getOrElse(
+          Option.map(options.until, (u) => h < u),
+          () => true
+        )
+    })
+  const inShard = (key: string) =>
+    Option.match(options.shard, { onNone: () => true, onSome: (s) => fnv1a(key) % s.count === s.index })
+  const all = Arr.sort(
+    Arr.filter(Chunk.toReadonlyArray(listed), (o: ObjectInfo) => o.key.endsWith(".parquet") && inRange(o.key)),
+    Order.mapInput(Order.string, (o: ObjectInfo) => o.key)
+  )
+  return { all, selected: Arr.filter(all, (o) => inShard(o.key)) }
+})
 
 /** The identity of a file list: a hash of its keys and sizes, equal wherever the same archive is listed. */
 export const filesHash = (files: ReadonlyArray<ObjectInfo>): string =>
@@ -83,7 +97,10 @@ const groupFiles = (files: ReadonlyArray<ObjectInfo>, workers: number): Readonly
   const target = Math.max(1, Math.min(64 * 1024 * 1024, total / Math.max(1, workers * 8)))
   return Arr.reduce(files, Arr.empty<{ keys: ReadonlyArray<string>; bytes: number }>(), (groups, f) =>
     Option.match(Arr.last(groups), {
-      onSome: (last) => (last.bytes + f.size <= target ? [...groups.slice(0, -1), { keys: [...last.keys, f.key], bytes: last.bytes + f.size }] : [...groups, { keys: [f.key], bytes: f.size }]),
+      onSome: (last) =>
+        last.bytes + f.size <= target
+          ? [...groups.slice(0, -1), { keys: [...last.keys, f.key], bytes: last.bytes + f.size }]
+          : [...groups, { keys: [f.key], bytes: f.size }],
       onNone: () => [{ keys: [f.key], bytes: f.size }]
     })
   ).map((g) => g.keys)
@@ -111,57 +128,95 @@ export const workersFor = (bytes: number, max: number, minBytesPerWorker: number
 
 /** `ANALYZER_MIN_BYTES_PER_WORKER` overrides the size rule (0 = always use the requested workers); a bad value is an error, not ignored. */
 const minBytesPerWorker = Config.withDefault(Config.integer("ANALYZER_MIN_BYTES_PER_WORKER"), MinBytesPerWorker).pipe(
-  Config.validate({ message: "ANALYZER_MIN_BYTES_PER_WORKER: expected an integer >= 0 (bytes)", validation: (n) => Number.isInteger(n) && n >= 0 })
+  Config.validate({
+    message: "ANALYZER_MIN_BYTES_PER_WORKER: expected an integer >= 0 (bytes)",
+    validation: (n) => Number.isInteger(n) && n >= 0
+  })
 )
 
 /** Run the analysis: list, fold every file in a pool of worker threads, combine. */
 export const analyze = Effect.fn("Analyzer.analyze")(function* (options: AnalyzeOptions) {
-    const listing = yield* selectFiles(options)
-    const files = listing.selected
-    const window = { from: Option.getOrElse(options.from, () => -Infinity), until: Option.getOrElse(options.until, () => Infinity) }
-    const workers = workersFor(Arr.reduce(files, 0, (n, f) => n + f.size), options.workers, yield* minBytesPerWorker)
-    const groups = groupFiles(files, Math.max(1, workers))
-    const done = yield* Ref.make({ files: 0, rows: 0 })
-    const total = files.length
-    const record = (keys: number, s: Stats) => Effect.as(Ref.update(done, (d) => ({ files: d.files + keys, rows: d.rows + s.reports })), s)
+  const listing = yield* selectFiles(options)
+  const files = listing.selected
+  const window = {
+    from: Option.getOrElse(options.from, () => -Infinity),
+    until: Option.getOrElse(options.until, () => Infinity)
+  }
+  const workers = workersFor(
+    Arr.reduce(files, 0, (n, f) => n + f.size),
+    options.workers,
+    yield* minBytesPerWorker
+  )
+  const groups = groupFiles(files, Math.max(1, workers))
+  const done = yield* Ref.make({ files: 0, rows: 0 })
+  const total = files.length
+  const record = (keys: number, s: Stats) =>
+    Effect.as(
+      Ref.update(done, (d) => ({ files: d.files + keys, rows: d.rows + s.reports })),
+      s
+    )
 
-    const inThread = Effect.forEach(groups, (keys) => Effect.flatMap(foldFiles(keys, options.threshold, window), (s) => record(keys.length, s)))
+  const inThread = Effect.forEach(groups, (keys) =>
+    Effect.flatMap(foldFiles(keys, options.threshold, window), (s) => record(keys.length, s))
+  )
 
-    const pooled = Effect.scoped(
-      Effect.gen(function* () {
-        const entry = workerEntry()
-        const pool = yield* Worker.makePoolSerialized<FoldFiles>({ size: Math.min(workers, Math.max(1, groups.length)) }).pipe(
-          Effect.provide(NodeWorker.layer(() => new WT.Worker(entry.url, { execArgv: [...entry.execArgv] })))
-        )
-        return yield* Effect.forEach(
-          groups,
-          (keys) =>
-            pool.executeEffect(new FoldFiles({ root: options.root, keys, threshold: options.threshold, from: Option.getOrUndefined(options.from), until: Option.getOrUndefined(options.until) })).pipe(
+  const pooled = Effect.scoped(
+    Effect.gen(function* () {
+      const entry = workerEntry()
+      const pool = yield* Worker.makePoolSerialized<FoldFiles>({
+        size: Math.min(workers, Math.max(1, groups.length))
+      }).pipe(Effect.provide(NodeWorker.layer(() => new WT.Worker(entry.url, { execArgv: [...entry.execArgv] }))))
+      return yield* Effect.forEach(
+        groups,
+        (keys) =>
+          pool
+            .executeEffect(
+              new FoldFiles({
+                root: options.root,
+                keys,
+                threshold: options.threshold,
+                from: Option.getOrUndefined(options.from),
+                until: Option.getOrUndefined(options.until)
+              })
+            )
+            .pipe(
               Effect.catchTags({
-                WorkerError: (e) => Effect.fail(new AnalyzeError({ key: keys[0] ?? options.root, reason: `worker failed: ${e.message}` })),
-                ParseError: (e) => Effect.fail(new AnalyzeError({ key: keys[0] ?? options.root, reason: `bad worker answer: ${e.message}` }))
+                WorkerError: (e) =>
+                  Effect.fail(
+                    new AnalyzeError({ key: keys[0] ?? options.root, reason: `worker failed: ${e.message}` })
+                  ),
+                ParseError: (e) =>
+                  Effect.fail(
+                    new AnalyzeError({ key: keys[0] ?? options.root, reason: `bad worker answer: ${e.message}` })
+                  )
               }),
               Effect.flatMap((s) => record(keys.length, s as Stats))
             ),
-          { concurrency: workers }
-        )
-      })
-    )
+        { concurrency: workers }
+      )
+    })
+  )
 
-    const started = Date.now()
-    const parts = yield* withProgress(
-      groups.length === 0 ? Effect.succeed(Arr.empty<Stats>()) : workers <= 0 ? inThread : pooled,
-      (s) => Effect.map(Ref.get(done), (d) => `analyzed ${fmt(d.files)}/${fmt(total)} files, ${fmt(d.rows)} reports (${rate(d.rows, s)})`),
-      { enabled: options.progress, quietEvery: "10 seconds" }
-    )
-    yield* Effect.logDebug(`analyzed ${total} files in ${Date.now() - started} ms with ${workers === 0 ? "this thread" : `${workers} worker threads`}`)
-    const split: Split = {
-      source: options.root,
-      ...Option.match(options.from, { onNone: () => ({}), onSome: (ms) => ({ from: new Date(ms).toISOString() }) }),
-      ...Option.match(options.until, { onNone: () => ({}), onSome: (ms) => ({ until: new Date(ms).toISOString() }) }),
-      threshold: options.threshold,
-      files: listing.all.length,
-      filesHash: filesHash(listing.all)
-    }
-    return { stats: Arr.reduce(parts, empty(options.threshold), combine), files: total, split }
-  })
+  const started = Date.now()
+  const parts = yield* withProgress(
+    groups.length === 0 ? Effect.succeed(Arr.empty<Stats>()) : workers <= 0 ? inThread : pooled,
+    (s) =>
+      Effect.map(
+        Ref.get(done),
+        (d) => `analyzed ${fmt(d.files)}/${fmt(total)} files, ${fmt(d.rows)} reports (${rate(d.rows, s)})`
+      ),
+    { enabled: options.progress, quietEvery: "10 seconds" }
+  )
+  yield* Effect.logDebug(
+    `analyzed ${total} files in ${Date.now() - started} ms with ${workers === 0 ? "this thread" : `${workers} worker threads`}`
+  )
+  const split: Split = {
+    source: options.root,
+    ...Option.match(options.from, { onNone: () => ({}), onSome: (ms) => ({ from: new Date(ms).toISOString() }) }),
+    ...Option.match(options.until, { onNone: () => ({}), onSome: (ms) => ({ until: new Date(ms).toISOString() }) }),
+    threshold: options.threshold,
+    files: listing.all.length,
+    filesHash: filesHash(listing.all)
+  }
+  return { stats: Arr.reduce(parts, empty(options.threshold), combine), files: total, split }
+})

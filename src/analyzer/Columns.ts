@@ -44,7 +44,10 @@ export const reportColumnsOf = (file: ParquetFile): Either.Either<ReportColumns,
       const citizenNames = yield* Either.flatMap(stringValues(nameLeaf, ""), lengthIs("citizens.name", citizenCount))
       const citizenScores = yield* Either.flatMap(int32Values(scoreLeaf), lengthIs("citizens.peacescore", citizenCount))
       const words = yield* readList(file, "words", [], WordCountColumn)
-      const wordValues = yield* Either.flatMap(stringValues(words.leaves[0] as LeafColumn, ""), lengthIs("words", words.offsets[rows] as number))
+      const wordValues = yield* Either.flatMap(
+        stringValues(words.leaves[0] as LeafColumn, ""),
+        lengthIs("words", words.offsets[rows] as number)
+      )
       return {
         rows,
         timestampMs,
@@ -60,8 +63,9 @@ export const reportColumnsOf = (file: ParquetFile): Either.Either<ReportColumns,
   )
 
 /** Read the analyzer's columns from a complete file (synchronous; errors as values). */
-export const readReportColumnsEither = (bytes: ArrayBuffer | Uint8Array): Either.Either<ReportColumns, ParquetDecodeError> =>
-  Either.flatMap(openParquet(bytes), reportColumnsOf)
+export const readReportColumnsEither = (
+  bytes: ArrayBuffer | Uint8Array
+): Either.Either<ReportColumns, ParquetDecodeError> => Either.flatMap(openParquet(bytes), reportColumnsOf)
 
 /** Read the analyzer's columns from a complete file. Rejects with a ParquetDecodeError. */
 export const readReportColumns = (bytes: ArrayBuffer | Uint8Array): Promise<ReportColumns> =>

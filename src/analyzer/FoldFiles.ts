@@ -14,10 +14,15 @@ export const foldFile = (key: string, threshold: number, window: Window = Unboun
       onNone: () => Effect.fail(new AnalyzeError({ key, reason: "the object disappeared while analyzing" })),
       onSome: Effect.succeed
     })
-    const columns = yield* Either.mapLeft(readReportColumnsEither(data), (e) => new AnalyzeError({ key, reason: e.message }))
+    const columns = yield* Either.mapLeft(
+      readReportColumnsEither(data),
+      (e) => new AnalyzeError({ key, reason: e.message })
+    )
     return foldColumns(columns, threshold, window)
   }).pipe(Effect.withSpan("Analyzer.foldFile", { attributes: { key } }))
 
 /** Fold several files one after the other (inside one worker). */
 export const foldFiles = (keys: ReadonlyArray<string>, threshold: number, window: Window = Unbounded) =>
-  Effect.reduce(keys, empty(threshold), (acc: Stats, key) => Effect.map(foldFile(key, threshold, window), (s) => combine(acc, s)))
+  Effect.reduce(keys, empty(threshold), (acc: Stats, key) =>
+    Effect.map(foldFile(key, threshold, window), (s) => combine(acc, s))
+  )

@@ -50,7 +50,9 @@ const splitDifference = (a: Split, b: Split): Option.Option<string> =>
       : a.threshold !== b.threshold
         ? Option.some(`threshold ${a.threshold} vs ${b.threshold}`)
         : a.files !== b.files || a.filesHash !== b.filesHash
-          ? Option.some(`file list ${a.files} files (hash ${a.filesHash.slice(0, 12)}) vs ${b.files} files (hash ${b.filesHash.slice(0, 12)}): the archive changed between the runs`)
+          ? Option.some(
+              `file list ${a.files} files (hash ${a.filesHash.slice(0, 12)}) vs ${b.files} files (hash ${b.filesHash.slice(0, 12)}): the archive changed between the runs`
+            )
           : Option.none()
 
 /** Shards a complete set lacks, when some are there. */
@@ -65,29 +67,39 @@ export interface Coverage {
  * Check that the states are shards of one split, each once; Left is the one line to show. Gaps are
  * refused too unless `allowPartial`, and then the coverage says which shards are missing.
  */
-export const checkShards = (states: ReadonlyArray<NamedState>, allowPartial: boolean): Either.Either<Coverage, string> =>
+export const checkShards = (
+  states: ReadonlyArray<NamedState>,
+  allowPartial: boolean
+): Either.Either<Coverage, string> =>
   Option.match(Arr.head(states), {
     onNone: () => Either.left("no partial state given"),
     onSome: (first) => {
-      const mixed = Arr.findFirst(states, (s) => s.state.shard.count !== first.state.shard.count || Option.isSome(splitDifference(first.state.split, s.state.split)))
+      const mixed = Arr.findFirst(
+        states,
+        (s) =>
+          s.state.shard.count !== first.state.shard.count ||
+          Option.isSome(splitDifference(first.state.split, s.state.split))
+      )
       const byIndex = Arr.groupBy(states, (s) => String(s.state.shard.index))
       const twice = Arr.findFirst(Object.values(byIndex), (group) => group.length > 1)
       const count = first.state.shard.count
-      const present = Arr.sort(
-        Arr.map(Object.keys(byIndex), Number),
-        Order.number
-      )
+      const present = Arr.sort(Arr.map(Object.keys(byIndex), Number), Order.number)
       const missing = Arr.filter(Arr.range(0, count - 1), (i) => !present.includes(i))
       return Option.match(mixed, {
         onSome: (other) =>
           Either.left(
             `${first.name} and ${other.name} are shards of different splits (${
-              other.state.shard.count !== count ? `${first.state.shard.index}/${count} vs ${other.state.shard.index}/${other.state.shard.count}` : Option.getOrElse(splitDifference(first.state.split, other.state.split), () => "")
+              other.state.shard.count !== count
+                ? `${first.state.shard.index}/${count} vs ${other.state.shard.index}/${other.state.shard.count}`
+                : Option.getOrElse(splitDifference(first.state.split, other.state.split), () => "")
             }); merge the shards of one run of analyze --shard i/n`
           ),
         onNone: () =>
           Option.match(twice, {
-            onSome: (group) => Either.left(`shard ${group[0]?.state.shard.index ?? 0}/${count} is given twice (${group.map((g) => g.name).join(", ")})`),
+            onSome: (group) =>
+              Either.left(
+                `shard ${group[0]?.state.shard.index ?? 0}/${count} is given twice (${group.map((g) => g.name).join(", ")})`
+              ),
             onNone: () =>
               missing.length > 0 && !allowPartial
                 ? Either.left(
@@ -100,4 +112,5 @@ export const checkShards = (states: ReadonlyArray<NamedState>, allowPartial: boo
   })
 
 /** Stats of the given states (already checked by `checkShards`). */
-export const statsOf = (states: ReadonlyArray<NamedState>): ReadonlyArray<Stats> => Arr.map(states, (s) => s.state.stats as Stats)
+export const statsOf = (states: ReadonlyArray<NamedState>): ReadonlyArray<Stats> =>
+  Arr.map(states, (s) => s.state.stats as Stats)

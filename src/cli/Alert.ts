@@ -3,10 +3,16 @@ import { Effect, Layer, Option } from "effect"
 import { durationText, withSettings } from "../config/Settings.js"
 import * as Flags from "./Flags.js"
 
-const consoleAlerts = Options.boolean("console").pipe(Options.withDescription("Also print one line per alert on stderr (readable on a terminal, a JSON line otherwise). Default: off."))
+const consoleAlerts = Options.boolean("console").pipe(
+  Options.withDescription(
+    "Also print one line per alert on stderr (readable on a terminal, a JSON line otherwise). Default: off."
+  )
+)
 
 // The implementation (Kafka client, metrics server) loads when the command runs, not for --help or other commands.
-const implementation = Effect.promise(() => Promise.all([import("../adapters/AlertSinks.js"), import("../alerter/Alerter.js"), import("./OnKafka.js")]))
+const implementation = Effect.promise(() =>
+  Promise.all([import("../adapters/AlertSinks.js"), import("../alerter/Alerter.js"), import("./OnKafka.js")])
+)
 
 export const alertCommand = Command.make(
   "alert",
@@ -14,7 +20,9 @@ export const alertCommand = Command.make(
   (o) =>
     Effect.gen(function* () {
       const [AlertSinks, { Alerter, AlerterLive }, { launchOnKafka }] = yield* implementation
-      const sink = o.console ? AlertSinks.both(AlertSinks.streamSinkLive, AlertSinks.consoleSink) : AlertSinks.streamSinkLive
+      const sink = o.console
+        ? AlertSinks.both(AlertSinks.streamSinkLive, AlertSinks.consoleSink)
+        : AlertSinks.streamSinkLive
       yield* launchOnKafka("alerter", Alerter, AlerterLive.pipe(Layer.provide(sink)))
     }).pipe(
       withSettings({
@@ -23,4 +31,8 @@ export const alertCommand = Command.make(
         METRICS_PORT: Option.getOrUndefined(Option.map(o.metricsPort, String))
       })
     )
-).pipe(Command.withDescription("Long-running alerter on Kafka: reports → alert rule → alerts topic (bad input → dead-letter topic)"))
+).pipe(
+  Command.withDescription(
+    "Long-running alerter on Kafka: reports → alert rule → alerts topic (bad input → dead-letter topic)"
+  )
+)

@@ -14,11 +14,15 @@ import * as Flags from "./Flags.js"
 const source = Options.text("source").pipe(
   Options.withPseudoName("ROOT"),
   Options.withDefault("./data"),
-  Options.withDescription("Archive root (the folder or prefix that holds reports/): a local folder or s3://bucket/prefix. Default: ./data.")
+  Options.withDescription(
+    "Archive root (the folder or prefix that holds reports/): a local folder or s3://bucket/prefix. Default: ./data."
+  )
 )
 
 // The object stores (the AWS SDK) and the analyzer (worker pool, Parquet reader) load when `analyze` runs, not for --help or other commands.
-const implementation = Effect.promise(() => Promise.all([import("../adapters/ArchiveRoot.js"), import("../analyzer/Analyzer.js")]))
+const implementation = Effect.promise(() =>
+  Promise.all([import("../adapters/ArchiveRoot.js"), import("../analyzer/Analyzer.js")])
+)
 
 /** A command-line mistake or an input that cannot be analyzed, shown as one line. */
 export class AnalyzeCliError extends Data.TaggedError("AnalyzeCliError")<{ readonly message: string }> {}
@@ -37,7 +41,10 @@ const instant = (name: string, description: string) =>
   )
 
 /** `i/n` with 0 <= i < n. */
-export const parseShard = (flag: string, s: string): Either.Either<{ readonly index: number; readonly count: number }, string> =>
+export const parseShard = (
+  flag: string,
+  s: string
+): Either.Either<{ readonly index: number; readonly count: number }, string> =>
   Option.match(Option.fromNullable(/^(\d+)\/(\d+)$/.exec(s.trim())), {
     onNone: () => Either.left(`${flag}: expected i/n with 0 <= i < n (e.g. 0/4), got ${JSON.stringify(s)}`),
     onSome: (m) => {
@@ -52,7 +59,9 @@ export const parseShard = (flag: string, s: string): Either.Either<{ readonly in
 const shard = Options.text("shard").pipe(
   Options.withPseudoName("i/n"),
   Options.optional,
-  Options.withDescription("Fold only shard i of n (e.g. 0/4) and print its partial state as JSON, for `analyze merge`. Default: the whole archive."),
+  Options.withDescription(
+    "Fold only shard i of n (e.g. 0/4) and print its partial state as JSON, for `analyze merge`. Default: the whole archive."
+  ),
   Flags.validate((o: Option.Option<string>) =>
     Option.match(o, {
       onNone: () => Either.right(Option.none<{ index: number; count: number }>()),
@@ -69,14 +78,22 @@ const allowPartial = Options.boolean("allow-partial").pipe(
 const readState = (file: string) =>
   Effect.gen(function* () {
     const fs = yield* FileSystem.FileSystem
-    const text = yield* Effect.mapError(fs.readFileString(file), (e) => new AnalyzeCliError({ message: `${file}: cannot read: ${e.message}` }))
+    const text = yield* Effect.mapError(
+      fs.readFileString(file),
+      (e) => new AnalyzeCliError({ message: `${file}: cannot read: ${e.message}` })
+    )
     const state = yield* Effect.mapError(
       Schema.decodeUnknown(PartialStateJson)(text),
       (e) =>
         new AnalyzeCliError({
-          message: `${file}: not a partial state of \`peacestate analyze --shard i/n\` (${ParseResult.ArrayFormatter.formatErrorSync(e)
+          message: `${file}: not a partial state of \`peacestate analyze --shard i/n\` (${ParseResult.ArrayFormatter.formatErrorSync(
+            e
+          )
             .slice(0, 1)
-            .map((i) => `${i.path.length > 0 ? i.path.join(".") + (i.message.startsWith("is ") ? " " : ": ") : ""}${i.message}`)
+            .map(
+              (i) =>
+                `${i.path.length > 0 ? i.path.join(".") + (i.message.startsWith("is ") ? " " : ": ") : ""}${i.message}`
+            )
             .join("")
             .replace(/\s+/g, " ")})`
         })
@@ -87,30 +104,49 @@ const readState = (file: string) =>
 const merge = Command.make(
   "merge",
   {
-    states: Args.file({ name: "state", exists: "yes" }).pipe(Args.atLeast(1), Args.withDescription("Partial states written by `analyze --shard i/n`, one per shard")),
+    states: Args.file({ name: "state", exists: "yes" }).pipe(
+      Args.atLeast(1),
+      Args.withDescription("Partial states written by `analyze --shard i/n`, one per shard")
+    ),
     allowPartial,
     json: Flags.json
   },
   (o) =>
     Effect.gen(function* () {
       const states = yield* Effect.forEach(o.states, readState)
-      const coverage = yield* Either.mapLeft(checkShards(states, o.allowPartial), (message) => new AnalyzeCliError({ message }))
+      const coverage = yield* Either.mapLeft(
+        checkShards(states, o.allowPartial),
+        (message) => new AnalyzeCliError({ message })
+      )
       const analysis = toAnalysis(combineAll(coverage.split.threshold, statsOf(states)))
-      const partial = coverage.missing.length > 0 ? Option.some({ shards: coverage.present, of: coverage.count, missing: coverage.missing }) : Option.none()
+      const partial =
+        coverage.missing.length > 0
+          ? Option.some({ shards: coverage.present, of: coverage.count, missing: coverage.missing })
+          : Option.none()
       yield* Option.match(partial, {
         onNone: () => Effect.void,
-        onSome: (p) => Effect.logWarning(`analyze merge: PARTIAL answer: shards ${p.missing.map((i) => `${i}/${p.of}`).join(", ")} are missing`)
+        onSome: (p) =>
+          Effect.logWarning(
+            `analyze merge: PARTIAL answer: shards ${p.missing.map((i) => `${i}/${p.of}`).join(", ")} are missing`
+          )
       })
       yield* printLine(
         o.json
-          ? JSON.stringify(Option.match(partial, { onNone: () => analysis, onSome: (p) => ({ ...analysis, partial: p }) }))
+          ? JSON.stringify(
+              Option.match(partial, { onNone: () => analysis, onSome: (p) => ({ ...analysis, partial: p }) })
+            )
           : Option.match(partial, {
               onNone: () => renderAnalysis(analysis),
-              onSome: (p) => `PARTIAL: only shards ${p.shards.map((i) => `${i}/${p.of}`).join(", ")} of ${p.of}; missing ${p.missing.map((i) => `${i}/${p.of}`).join(", ")}\n\n${renderAnalysis(analysis)}`
+              onSome: (p) =>
+                `PARTIAL: only shards ${p.shards.map((i) => `${i}/${p.of}`).join(", ")} of ${p.of}; missing ${p.missing.map((i) => `${i}/${p.of}`).join(", ")}\n\n${renderAnalysis(analysis)}`
             })
       )
     })
-).pipe(Command.withDescription("Combine the partial states of every shard of one split into the answers (refuses duplicates, mixtures and gaps)"))
+).pipe(
+  Command.withDescription(
+    "Combine the partial states of every shard of one split into the answers (refuses duplicates, mixtures and gaps)"
+  )
+)
 
 /** A root that is not an archive is an error, not a page of zeros. */
 const checkArchive = (root: ArchiveRoot) =>
@@ -121,21 +157,36 @@ const checkArchive = (root: ArchiveRoot) =>
     return yield* Roots.ArchiveRoot.$match(root, {
       Local: ({ folder }) =>
         Effect.gen(function* () {
-          if (!(yield* fs.exists(folder))) return yield* new AnalyzeCliError({ message: `--source: no archive at ${folder} (the folder does not exist)` })
+          if (!(yield* fs.exists(folder)))
+            return yield* new AnalyzeCliError({
+              message: `--source: no archive at ${folder} (the folder does not exist)`
+            })
           if (!(yield* fs.exists(`${folder}/${ReportsPrefix}`))) {
-            const hint = /(^|\/)reports\/?$/.test(folder) ? `; the archive root is the folder that holds reports/, e.g. --source ${folder.replace(/\/?reports\/?$/, "") || "."}` : ""
-            return yield* new AnalyzeCliError({ message: `--source: ${folder} is not an archive (it has no ${ReportsPrefix} folder)${hint}` })
+            const hint = /(^|\/)reports\/?$/.test(folder)
+              ? `; the archive root is the folder that holds reports/, e.g. --source ${folder.replace(/\/?reports\/?$/, "") || "."}`
+              : ""
+            return yield* new AnalyzeCliError({
+              message: `--source: ${folder} is not an archive (it has no ${ReportsPrefix} folder)${hint}`
+            })
           }
         }),
       S3: () =>
         Effect.flatMap(Effect.orDie(Stream.runHead(store.list(ReportsPrefix))), (first) =>
-          Option.isNone(first) ? Effect.fail(new AnalyzeCliError({ message: `--source: ${Roots.rootToString(root)} is not an archive (nothing under ${ReportsPrefix})` })) : Effect.void
+          Option.isNone(first)
+            ? Effect.fail(
+                new AnalyzeCliError({
+                  message: `--source: ${Roots.rootToString(root)} is not an archive (nothing under ${ReportsPrefix})`
+                })
+              )
+            : Effect.void
         )
     })
   })
 
 const canonicalSource = (root: ArchiveRoot) =>
-  Effect.map(implementation, ([Roots]) => Roots.ArchiveRoot.$match(root, { Local: ({ folder }) => resolve(folder), S3: () => Roots.rootToString(root) }))
+  Effect.map(implementation, ([Roots]) =>
+    Roots.ArchiveRoot.$match(root, { Local: ({ folder }) => resolve(folder), S3: () => Roots.rootToString(root) })
+  )
 
 export const analyzeCommand = Command.make(
   "analyze",
@@ -144,8 +195,14 @@ export const analyzeCommand = Command.make(
     json: Flags.json,
     workers: Flags.workers,
     threshold: Flags.threshold,
-    from: instant("from", "Only reports with timestamp >= this instant (ISO-8601 with a zone, or a date = its UTC midnight). Default: the first."),
-    until: instant("until", "Only reports with timestamp < this instant: the interval is [from, until). Default: the last."),
+    from: instant(
+      "from",
+      "Only reports with timestamp >= this instant (ISO-8601 with a zone, or a date = its UTC midnight). Default: the first."
+    ),
+    until: instant(
+      "until",
+      "Only reports with timestamp < this instant: the interval is [from, until). Default: the last."
+    ),
     shard
   },
   (o) =>
@@ -176,7 +233,13 @@ export const analyzeCommand = Command.make(
       }
       yield* Option.match(o.shard, {
         onSome: (s) => {
-          const state: PartialState = { peacestatePartial: 1, shard: s, split: result.split, files: result.files, stats: result.stats }
+          const state: PartialState = {
+            peacestatePartial: 1,
+            shard: s,
+            split: result.split,
+            files: result.files,
+            stats: result.stats
+          }
           return printLine(JSON.stringify(state))
         },
         onNone: () => {

@@ -6,7 +6,9 @@ import * as Flags from "./Flags.js"
 const target = Options.text("target").pipe(
   Options.withPseudoName("ROOT"),
   Options.optional,
-  Options.withDescription("Archive root: s3://bucket/prefix or a local folder. Default: s3://$S3_BUCKET/$S3_PREFIX. Env: S3_BUCKET, S3_PREFIX.")
+  Options.withDescription(
+    "Archive root: s3://bucket/prefix or a local folder. Default: s3://$S3_BUCKET/$S3_PREFIX. Env: S3_BUCKET, S3_PREFIX."
+  )
 )
 
 /** `archive` without --target and without S3_BUCKET. */
@@ -27,7 +29,12 @@ const defaultTarget = Effect.gen(function* () {
 
 // The implementation (AWS SDK, Parquet writer, Kafka client) loads when the command runs, not for --help or other commands.
 const implementation = Effect.promise(() =>
-  Promise.all([import("../adapters/ArchiveRoot.js"), import("../archiver/Archiver.js"), import("../ops/Instrument.js"), import("./OnKafka.js")])
+  Promise.all([
+    import("../adapters/ArchiveRoot.js"),
+    import("../archiver/Archiver.js"),
+    import("../ops/Instrument.js"),
+    import("./OnKafka.js")
+  ])
 )
 
 export const archiveCommand = Command.make(
@@ -35,9 +42,14 @@ export const archiveCommand = Command.make(
   { target, idleExit: Flags.idleExit, maxRecords: Flags.maxRecordsPerFile, metricsPort: Flags.metricsPort },
   (o) =>
     Effect.gen(function* () {
-      const [{ parseRoot, storeLayer }, { Archiver, ArchiverLive }, { ObjectStoreMetrics }, { launchOnKafka }] = yield* implementation
+      const [{ parseRoot, storeLayer }, { Archiver, ArchiverLive }, { ObjectStoreMetrics }, { launchOnKafka }] =
+        yield* implementation
       const root = parseRoot(yield* Option.match(o.target, { onNone: () => defaultTarget, onSome: Effect.succeed }))
-      yield* launchOnKafka("archiver", Archiver, ArchiverLive.pipe(Layer.provide(ObjectStoreMetrics.pipe(Layer.provide(storeLayer(root))))))
+      yield* launchOnKafka(
+        "archiver",
+        Archiver,
+        ArchiverLive.pipe(Layer.provide(ObjectStoreMetrics.pipe(Layer.provide(storeLayer(root)))))
+      )
     }).pipe(
       withSettings({
         MAX_RECORDS_PER_FILE: String(o.maxRecords),
@@ -45,4 +57,8 @@ export const archiveCommand = Command.make(
         METRICS_PORT: Option.getOrUndefined(Option.map(o.metricsPort, String))
       })
     )
-).pipe(Command.withDescription("Long-running archiver on Kafka: reports → Parquet under date/hour partitions on S3 (or a folder), exactly once"))
+).pipe(
+  Command.withDescription(
+    "Long-running archiver on Kafka: reports → Parquet under date/hour partitions on S3 (or a folder), exactly once"
+  )
+)

@@ -20,7 +20,9 @@ const implementation = Effect.promise(() =>
 const from = Options.file("from", { exists: "yes" }).pipe(
   Options.optional,
   Options.withPseudoName("FILE.jsonl"),
-  Options.withDescription("Publish the lines of this JSONL file instead of simulating (every non-blank line is one record; a rejected one is named by its line number). Default: simulate.")
+  Options.withDescription(
+    "Publish the lines of this JSONL file instead of simulating (every non-blank line is one record; a rejected one is named by its line number). Default: simulate."
+  )
 )
 
 export const demo = Command.make(
@@ -40,11 +42,28 @@ export const demo = Command.make(
   },
   (o) =>
     Effect.gen(function* () {
-      const [InMemoryLog, Instrument, LocalObjectStore, { defaultWorkers }, { runDemo }, { printLine }, { fmt }, { plural, renderAnalysis }] = yield* implementation
+      const [
+        InMemoryLog,
+        Instrument,
+        LocalObjectStore,
+        { defaultWorkers },
+        { runDemo },
+        { printLine },
+        { fmt },
+        { plural, renderAnalysis }
+      ] = yield* implementation
       const names = yield* NamesConfig
       const summary = yield* runDemo({
         source: Option.match(o.from, {
-          onNone: () => ({ _tag: "Simulator", seed: o.seed, count: o.count, drones: o.drones, startMs: o.start, alertRatio: o.alertRatio }) as const,
+          onNone: () =>
+            ({
+              _tag: "Simulator",
+              seed: o.seed,
+              count: o.count,
+              drones: o.drones,
+              startMs: o.start,
+              alertRatio: o.alertRatio
+            }) as const,
           onSome: (path) => ({ _tag: "File", path }) as const
         }),
         dataDir: o.dataDir,
@@ -55,7 +74,9 @@ export const demo = Command.make(
       }).pipe(
         Effect.provide(
           Layer.merge(
-            Instrument.MessageLogMetrics(Option.none()).pipe(Layer.provide(InMemoryLog.layerWith({ forgetConsumedBy: [names.alerterGroup, names.archiverGroup] }))),
+            Instrument.MessageLogMetrics(Option.none()).pipe(
+              Layer.provide(InMemoryLog.layerWith({ forgetConsumedBy: [names.alerterGroup, names.archiverGroup] }))
+            ),
             Instrument.ObjectStoreMetrics.pipe(Layer.provide(LocalObjectStore.layer(o.dataDir)))
           )
         )
@@ -70,4 +91,8 @@ export const demo = Command.make(
             ].join("\n")
           )
     })
-).pipe(Command.withDescription("The whole pipeline in one process, no services: simulator (or --from FILE), stream, alerter, archiver, analyzer"))
+).pipe(
+  Command.withDescription(
+    "The whole pipeline in one process, no services: simulator (or --from FILE), stream, alerter, archiver, analyzer"
+  )
+)

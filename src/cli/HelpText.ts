@@ -17,7 +17,9 @@ export const tidyHelp = (text: string, commandPath: ReadonlyArray<string>, colou
   const plain = colour ? text : text.replace(Ansi, "")
   const last = commandPath.at(-1) ?? "peacestate"
   return plain
-    .replace(/^\$ (\S+)/gm, (line, first: string) => (first === last ? `$ ${commandPath.join(" ")}` : first === "peacestate" ? line : `$ peacestate ${first}`))
+    .replace(/^\$ (\S+)/gm, (line, first: string) =>
+      first === last ? `$ ${commandPath.join(" ")}` : first === "peacestate" ? line : `$ peacestate ${first}`
+    )
     .replace(/\n\n {2}A user-defined piece of text\.\n/g, "\n")
 }
 
@@ -27,17 +29,24 @@ export const commandPathOf = (args: ReadonlyArray<string>, commands: ReadonlyArr
   ...Arr.takeWhile(args, (a) => commands.includes(a))
 ]
 
-const render = (args: ReadonlyArray<unknown>): string => args.map((a) => (typeof a === "string" ? a : String(a))).join(" ")
+const render = (args: ReadonlyArray<unknown>): string =>
+  args.map((a) => (typeof a === "string" ? a : String(a))).join(" ")
 
 /** Run `self` with a console whose output is tidied as `tidyHelp` says; on a stderr that is not a terminal, errors are JSON lines like every other line there. */
-export const withTidyConsole = <A, E, R>(self: Effect.Effect<A, E, R>, commandPath: ReadonlyArray<string>): Effect.Effect<A, E, R> =>
+export const withTidyConsole = <A, E, R>(
+  self: Effect.Effect<A, E, R>,
+  commandPath: ReadonlyArray<string>
+): Effect.Effect<A, E, R> =>
   Console.consoleWith((base) => {
     const out = useColour(process.stdout, process.env)
     const err = useColour(process.stderr, process.env)
     const console: Console.Console = {
       ...base,
       log: (...args) => Effect.sync(() => void process.stdout.write(`${tidyHelp(render(args), commandPath, out)}\n`)),
-      error: (...args) => Effect.sync(() => void process.stderr.write(stderrLine("ERROR", tidyHelp(render(args), commandPath, err).trimEnd())))
+      error: (...args) =>
+        Effect.sync(
+          () => void process.stderr.write(stderrLine("ERROR", tidyHelp(render(args), commandPath, err).trimEnd()))
+        )
     }
     return Effect.withConsole(self, console)
   })

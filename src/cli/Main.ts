@@ -33,7 +33,12 @@ const configMessage = (e: ConfigError.ConfigError): string =>
 const messageOf = (error: unknown): string =>
   ConfigError.isConfigError(error)
     ? `configuration: ${configMessage(error)}`
-    : typeof error === "object" && error !== undefined && !!error && "message" in error && typeof error.message === "string" && error.message !== ""
+    : typeof error === "object" &&
+        error !== undefined &&
+        !!error &&
+        "message" in error &&
+        typeof error.message === "string" &&
+        error.message !== ""
       ? error.message
       : String(error)
 

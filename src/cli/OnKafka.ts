@@ -11,7 +11,11 @@ import type { MessageLog } from "../ports/MessageLog.js"
  * 5 s when metrics are served), beside a bounded shutdown and the health server — both up before Kafka is
  * reached, so /healthz answers while the consumer connects.
  */
-export const launchOnKafka = <I, E, LE, LR>(component: string, tag: Context.Tag<I, Running<E>>, layer: Layer.Layer<I, LE, LR | MessageLog>) =>
+export const launchOnKafka = <I, E, LE, LR>(
+  component: string,
+  tag: Context.Tag<I, Running<E>>,
+  layer: Layer.Layer<I, LE, LR | MessageLog>
+) =>
   Effect.gen(function* () {
     const metricsPort = yield* MetricsPortConfig
     const log = MessageLogMetrics(Option.as(metricsPort, Duration.seconds(5))).pipe(Layer.provide(KafkaLog.layer))

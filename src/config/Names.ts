@@ -26,7 +26,10 @@ export const NamesConfig: Config.Config<Names> = Config.all({
   alerterGroup: Config.withDefault(Config.string("ALERTER_GROUP"), DefaultNames.alerterGroup),
   archiverGroup: Config.withDefault(Config.string("ARCHIVER_GROUP"), DefaultNames.archiverGroup),
   partitions: Config.withDefault(Config.integer("TOPIC_PARTITIONS"), DefaultNames.partitions).pipe(
-    Config.validate({ message: "TOPIC_PARTITIONS: expected an integer in [1, 10000]", validation: (n) => Number.isInteger(n) && n >= 1 && n <= 10_000 })
+    Config.validate({
+      message: "TOPIC_PARTITIONS: expected an integer in [1, 10000]",
+      validation: (n) => Number.isInteger(n) && n >= 1 && n <= 10_000
+    })
   )
 })
 

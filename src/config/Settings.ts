@@ -6,18 +6,29 @@ import { parseDuration, parseInteger } from "./Parse.js"
 // from the command line's flags, which the CLI lays over the environment (`withSettings`).
 
 const parsed = <A>(name: string, parse: (s: string) => Either.Either<A, string>) =>
-  Config.string(name).pipe(Config.mapOrFail((s) => Either.mapLeft(parse(s), (message) => ConfigError.InvalidData([], message))))
+  Config.string(name).pipe(
+    Config.mapOrFail((s) => Either.mapLeft(parse(s), (message) => ConfigError.InvalidData([], message)))
+  )
 
 const positiveDuration = (name: string) => (s: string) =>
-  Either.flatMap(Either.mapLeft(parseDuration(s), (e) => `${name}: ${e}`), (d) =>
-    Duration.toMillis(d) > 0 ? Either.right(d) : Either.left(`${name}: expected a duration above 0, got ${JSON.stringify(s)}`)
+  Either.flatMap(
+    Either.mapLeft(parseDuration(s), (e) => `${name}: ${e}`),
+    (d) =>
+      Duration.toMillis(d) > 0
+        ? Either.right(d)
+        : Either.left(`${name}: expected a duration above 0, got ${JSON.stringify(s)}`)
   )
 
 /** `PEACESCORE_THRESHOLD`: a citizen below it raises an alert; an integer in [0, 100], default 20. */
-export const ThresholdConfig: Config.Config<number> = Config.withDefault(parsed("PEACESCORE_THRESHOLD", parseInteger("PEACESCORE_THRESHOLD", { min: 0, max: 100 })), DefaultThreshold)
+export const ThresholdConfig: Config.Config<number> = Config.withDefault(
+  parsed("PEACESCORE_THRESHOLD", parseInteger("PEACESCORE_THRESHOLD", { min: 0, max: 100 })),
+  DefaultThreshold
+)
 
 /** `IDLE_EXIT`: flush, commit and stop after this long without new records; never when unset. */
-export const IdleExitConfig: Config.Config<Option.Option<Duration.Duration>> = Config.option(parsed("IDLE_EXIT", positiveDuration("IDLE_EXIT")))
+export const IdleExitConfig: Config.Config<Option.Option<Duration.Duration>> = Config.option(
+  parsed("IDLE_EXIT", positiveDuration("IDLE_EXIT"))
+)
 
 /** `MAX_RECORDS_PER_FILE`: the archiver closes a file when it holds this many reports, default 100000. */
 export const MaxRecordsPerFileConfig: Config.Config<number> = Config.withDefault(
@@ -26,7 +37,10 @@ export const MaxRecordsPerFileConfig: Config.Config<number> = Config.withDefault
 )
 
 /** `IDLE_FLUSH`: the archiver writes its open files after this long without new records, default 5 s. */
-export const IdleFlushConfig: Config.Config<Duration.Duration> = Config.withDefault(parsed("IDLE_FLUSH", positiveDuration("IDLE_FLUSH")), Duration.seconds(5))
+export const IdleFlushConfig: Config.Config<Duration.Duration> = Config.withDefault(
+  parsed("IDLE_FLUSH", positiveDuration("IDLE_FLUSH")),
+  Duration.seconds(5)
+)
 
 /** Run `self` with these settings laid over the current configuration (flags over the environment). */
 export const withSettings =
@@ -36,7 +50,9 @@ export const withSettings =
       Effect.withConfigProvider(
         self,
         ConfigProvider.orElse(
-          ConfigProvider.fromMap(new Map(Object.entries(settings).flatMap(([k, v]) => (v === undefined ? [] : [[k, v] as const])))),
+          ConfigProvider.fromMap(
+            new Map(Object.entries(settings).flatMap(([k, v]) => (v === undefined ? [] : [[k, v] as const])))
+          ),
           () => current
         )
       )

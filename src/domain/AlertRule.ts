@@ -21,15 +21,15 @@ export const alertsOf = (
   return Arr.filterMap(report.citizens, (citizen, index) =>
     isAlert(citizen.peacescore, threshold)
       ? Option.some<Alert>({
-            alertId: alertIdOf(report.reportId, index),
-            reportId: report.reportId,
-            droneId: report.droneId,
-            timestamp: report.timestamp,
-            location: report.location,
-            citizen: citizen.name,
-            peacescore: citizen.peacescore,
-            detectedAt
-          })
+          alertId: alertIdOf(report.reportId, index),
+          reportId: report.reportId,
+          droneId: report.droneId,
+          timestamp: report.timestamp,
+          location: report.location,
+          citizen: citizen.name,
+          peacescore: citizen.peacescore,
+          detectedAt
+        })
       : Option.none()
   )
 }

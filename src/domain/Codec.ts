@@ -25,8 +25,7 @@ const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
   path.length === 0
     ? "(root)"
     : path.reduce<string>(
-        (acc, key) =>
-          typeof key === "number" ? `${acc}[${key}]` : acc === "" ? String(key) : `${acc}.${String(key)}`,
+        (acc, key) => (typeof key === "number" ? `${acc}[${key}]` : acc === "" ? String(key) : `${acc}.${String(key)}`),
         ""
       )
 
@@ -47,11 +46,19 @@ export const decodeReportValue = (value: unknown): Either.Either<Report, Invalid
 /** Validate with the Schema alone (the reference the fast path is tested against). */
 export const decodeReportValueWithSchema = (value: unknown): Either.Either<Report, InvalidReport> =>
   typeof value !== "object" || value === undefined || Array.isArray(value) || !value
-    ? Either.left(new InvalidReport({ problems: [{ path: "(root)", message: `expected a JSON object, got ${describe(value)}` }] }))
+    ? Either.left(
+        new InvalidReport({ problems: [{ path: "(root)", message: `expected a JSON object, got ${describe(value)}` }] })
+      )
     : Either.mapLeft(decodeValue(value), (e) => new InvalidReport({ problems: toProblems(e) }))
 
 const describe = (value: unknown): string =>
-  Array.isArray(value) ? "an array" : value === undefined ? "nothing" : !value && typeof value === "object" ? "null" : typeof value
+  Array.isArray(value)
+    ? "an array"
+    : value === undefined
+      ? "nothing"
+      : !value && typeof value === "object"
+        ? "null"
+        : typeof value
 
 const utf8 = new TextDecoder("utf-8", { fatal: true })
 
@@ -66,7 +73,9 @@ const toText = (input: string | Uint8Array): Either.Either<string, InvalidReport
         })
 
 const tooLarge = (bytes: number) =>
-  new InvalidReport({ problems: [{ path: "(root)", message: `payload of ${bytes} bytes exceeds the limit of ${MaxReportBytes} bytes` }] })
+  new InvalidReport({
+    problems: [{ path: "(root)", message: `payload of ${bytes} bytes exceeds the limit of ${MaxReportBytes} bytes` }]
+  })
 
 const parseJson = (text: string): Either.Either<unknown, InvalidReport> =>
   text.length > MaxReportBytes
@@ -108,7 +117,9 @@ const decodeAlertValue = Schema.decodeUnknownEither(Alert)
 
 /** Decode an Alert from its wire JSON (used by consumers and tests). */
 export const decodeAlert = (text: string): Either.Either<Alert, InvalidReport> =>
-  Either.flatMap(parseJson(text), (v) => Either.mapLeft(decodeAlertValue(v), (e) => new InvalidReport({ problems: toProblems(e) })))
+  Either.flatMap(parseJson(text), (v) =>
+    Either.mapLeft(decodeAlertValue(v), (e) => new InvalidReport({ problems: toProblems(e) }))
+  )
 
 /** All problems at once (slower; for humans and the dead-letter reason). */
 export const explain = (value: unknown): ReadonlyArray<Problem> =>

@@ -28,29 +28,156 @@ const keyOf = (seed: number, drone: number, minute: number): number =>
 /** Uniform draw in [0, 1) for one (report key, salt). */
 const drawAt = (key: number, salt: number): number => mix(key ^ Math.imul(salt, 0x165667b1)) / 4294967296
 
-const draw = (seed: number, drone: number, minute: number, salt: number): number => drawAt(keyOf(seed, drone, minute), salt)
+const draw = (seed: number, drone: number, minute: number, salt: number): number =>
+  drawAt(keyOf(seed, drone, minute), salt)
 
 const FirstNames = [
-  "Ada", "Basile", "Camille", "Dmitri", "Elif", "Farah", "Gaspard", "Hana", "Ines", "Jonas",
-  "Kenji", "Lea", "Malik", "Nadia", "Oscar", "Paloma", "Quentin", "Rosa", "Samir", "Tess",
-  "Ugo", "Vera", "Wassim", "Xenia", "Yann", "Zoe", "Amara", "Bruno", "Chloe", "Diego",
-  "Emma", "Felix", "Greta", "Hugo", "Ivana", "Jules", "Karim", "Lina", "Marius", "Nora"
+  "Ada",
+  "Basile",
+  "Camille",
+  "Dmitri",
+  "Elif",
+  "Farah",
+  "Gaspard",
+  "Hana",
+  "Ines",
+  "Jonas",
+  "Kenji",
+  "Lea",
+  "Malik",
+  "Nadia",
+  "Oscar",
+  "Paloma",
+  "Quentin",
+  "Rosa",
+  "Samir",
+  "Tess",
+  "Ugo",
+  "Vera",
+  "Wassim",
+  "Xenia",
+  "Yann",
+  "Zoe",
+  "Amara",
+  "Bruno",
+  "Chloe",
+  "Diego",
+  "Emma",
+  "Felix",
+  "Greta",
+  "Hugo",
+  "Ivana",
+  "Jules",
+  "Karim",
+  "Lina",
+  "Marius",
+  "Nora"
 ] as const
 const LastNames = [
-  "Morel", "Bernard", "Dubois", "Thomas", "Robert", "Petit", "Durand", "Leroy", "Moreau", "Simon",
-  "Laurent", "Lefebvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier", "Girard",
-  "Bonnet", "Dupont", "Lambert", "Fontaine", "Rousseau", "Blanc", "Guerin", "Muller", "Henry", "Roussel",
-  "Nicolas", "Perrin", "Mathieu", "Clement", "Gauthier", "Dumont", "Lopez", "Fabre", "Chevalier", "Nguyen"
+  "Morel",
+  "Bernard",
+  "Dubois",
+  "Thomas",
+  "Robert",
+  "Petit",
+  "Durand",
+  "Leroy",
+  "Moreau",
+  "Simon",
+  "Laurent",
+  "Lefebvre",
+  "Michel",
+  "Garcia",
+  "David",
+  "Bertrand",
+  "Roux",
+  "Vincent",
+  "Fournier",
+  "Girard",
+  "Bonnet",
+  "Dupont",
+  "Lambert",
+  "Fontaine",
+  "Rousseau",
+  "Blanc",
+  "Guerin",
+  "Muller",
+  "Henry",
+  "Roussel",
+  "Nicolas",
+  "Perrin",
+  "Mathieu",
+  "Clement",
+  "Gauthier",
+  "Dumont",
+  "Lopez",
+  "Fabre",
+  "Chevalier",
+  "Nguyen"
 ] as const
 const PeacefulWords = [
-  "harmony", "queue", "garden", "coffee", "market", "bicycle", "music", "library", "picnic", "smile",
-  "sunshine", "bakery", "school", "river", "bridge", "museum", "concert", "tram", "football", "chess",
-  "painting", "festival", "dog", "balloon", "ice-cream", "park", "holiday", "neighbour", "recipe", "poem",
-  "leader", "weather", "train", "bread", "flowers", "birthday", "cinema", "walk", "friend", "wedding"
+  "harmony",
+  "queue",
+  "garden",
+  "coffee",
+  "market",
+  "bicycle",
+  "music",
+  "library",
+  "picnic",
+  "smile",
+  "sunshine",
+  "bakery",
+  "school",
+  "river",
+  "bridge",
+  "museum",
+  "concert",
+  "tram",
+  "football",
+  "chess",
+  "painting",
+  "festival",
+  "dog",
+  "balloon",
+  "ice-cream",
+  "park",
+  "holiday",
+  "neighbour",
+  "recipe",
+  "poem",
+  "leader",
+  "weather",
+  "train",
+  "bread",
+  "flowers",
+  "birthday",
+  "cinema",
+  "walk",
+  "friend",
+  "wedding"
 ] as const
 const TenseWords = [
-  "protest", "strike", "unfair", "taxes", "angry", "shout", "corruption", "rent", "police", "riot",
-  "boycott", "enough", "scandal", "wages", "resist", "banner", "petition", "march", "debt", "eviction"
+  "protest",
+  "strike",
+  "unfair",
+  "taxes",
+  "angry",
+  "shout",
+  "corruption",
+  "rent",
+  "police",
+  "riot",
+  "boycott",
+  "enough",
+  "scandal",
+  "wages",
+  "resist",
+  "banner",
+  "petition",
+  "march",
+  "debt",
+  "eviction"
 ] as const
 
 /** Number of distinct citizen names the simulator draws from. */
@@ -63,13 +190,17 @@ const nameAt = (index: number): string => NamePool[(index * 977) % NamePool.leng
 
 // Index lists [0..n-1] for the small counts of citizens and words: mapping over them is much faster
 // than Array.from({ length }, f).
-const Indices: ReadonlyArray<ReadonlyArray<number>> = Array.from({ length: 16 }, (_, n) => Array.from({ length: n }, (_, i) => i))
-const times = <A>(n: number, f: (i: number) => A): ReadonlyArray<A> => (Indices[n] ?? Array.from({ length: n }, (_, i) => i)).map(f)
+const Indices: ReadonlyArray<ReadonlyArray<number>> = Array.from({ length: 16 }, (_, n) =>
+  Array.from({ length: n }, (_, i) => i)
+)
+const times = <A>(n: number, f: (i: number) => A): ReadonlyArray<A> =>
+  (Indices[n] ?? Array.from({ length: n }, (_, i) => i)).map(f)
 
 const pick = <A>(items: ReadonlyArray<A>, u: number): A => items[Math.floor(u * items.length) % items.length] as A
 
 const Powers = [1, 10, 100, 1000, 10_000, 100_000] as const
-const round = (x: number, decimals: 0 | 1 | 2 | 3 | 4 | 5): number => Math.round(x * Powers[decimals]) / Powers[decimals]
+const round = (x: number, decimals: 0 | 1 | 2 | 3 | 4 | 5): number =>
+  Math.round(x * Powers[decimals]) / Powers[decimals]
 
 const pad = (n: number, width: number): string => String(n).padStart(width, "0")
 
@@ -119,7 +250,13 @@ const wordsOf = (key: number, alerting: boolean): ReadonlyArray<string> =>
     return tense ? pick(TenseWords, u) : pick(PeacefulWords, u)
   })
 
-const reportOf = (s: SimulationSettings, drone: DroneProfile, droneIndex: number, minute: number, timestamp: string): Report => {
+const reportOf = (
+  s: SimulationSettings,
+  drone: DroneProfile,
+  droneIndex: number,
+  minute: number,
+  timestamp: string
+): Report => {
   const key = keyOf(s.seed, droneIndex, minute)
   const aLat = drone.freqLat * minute + drone.phaseLat
   const aLon = drone.freqLon * minute + drone.phaseLon
@@ -131,7 +268,8 @@ const reportOf = (s: SimulationSettings, drone: DroneProfile, droneIndex: number
   const battery = charging ? 15 + (85 * (phase - flying)) / (drone.cycle - flying) : 100 - (85 * phase) / flying
   // Speed from the derivative of the flight curve, in metres per second.
   const vLat = drone.radius * drone.freqLat * Math.cos(aLat) * EarthMetersPerDegree
-  const vLon = 1.5 * drone.radius * drone.freqLon * Math.cos(aLon) * EarthMetersPerDegree * Math.cos((lat * Math.PI) / 180)
+  const vLon =
+    1.5 * drone.radius * drone.freqLon * Math.cos(aLon) * EarthMetersPerDegree * Math.cos((lat * Math.PI) / 180)
   const speed = charging ? 0 : Math.hypot(vLat, vLon) / 60
   const altitude = charging ? 0 : 80 + 60 * draw(s.seed, droneIndex, Math.floor(minute / 30), 5)
   const temperature = 12 + 1.4 * speed + 0.03 * altitude + (charging ? 6 : 0) + 2 * drawAt(key, 6)
@@ -184,6 +322,13 @@ export const makeGenerator = (s: SimulationSettings): Generator => {
 
 /** The report at position `index` of the stream (see makeGenerator, which is faster for many reports). */
 export const reportAt = (s: SimulationSettings, index: number): Report =>
-  reportOf(s, profileOf(s.seed, index % s.drones), index % s.drones, Math.floor(index / s.drones), timestampOf(s, Math.floor(index / s.drones)))
+  reportOf(
+    s,
+    profileOf(s.seed, index % s.drones),
+    index % s.drones,
+    Math.floor(index / s.drones),
+    timestampOf(s, Math.floor(index / s.drones))
+  )
 
-const timestampOf = (s: SimulationSettings, minute: number): string => new Date(s.startMs + minute * MinuteMs).toISOString()
+const timestampOf = (s: SimulationSettings, minute: number): string =>
+  new Date(s.startMs + minute * MinuteMs).toISOString()

@@ -59,7 +59,8 @@ export const combine = (a: Stats, b: Stats): Stats => ({
   offenders: addCounts(a.offenders, b.offenders)
 })
 
-export const combineAll = (threshold: number, all: Iterable<Stats>): Stats => Arr.reduce(Arr.fromIterable(all), empty(threshold), combine)
+export const combineAll = (threshold: number, all: Iterable<Stats>): Stats =>
+  Arr.reduce(Arr.fromIterable(all), empty(threshold), combine)
 
 /** Grid cell key of a location: `floor(latitude*100),floor(longitude*100)`. */
 export const cellOf = (latitude: number, longitude: number): string =>
@@ -102,7 +103,10 @@ export const ofReport = (report: Report, threshold: number = DefaultThreshold): 
 
 /** Straightforward recomputation over reports (the reference the fast paths are tested against). */
 export const ofReports = (reports: Iterable<Report>, threshold: number = DefaultThreshold): Stats =>
-  combineAll(threshold, Arr.map(Arr.fromIterable(reports), (r) => ofReport(r, threshold)))
+  combineAll(
+    threshold,
+    Arr.map(Arr.fromIterable(reports), (r) => ofReport(r, threshold))
+  )
 
 /** The answer printed by `peacestate analyze --json` (CONTRACT §5). */
 export interface Analysis {
@@ -124,7 +128,8 @@ export interface Analysis {
 const byCountDescThen = <A>(count: (a: A) => number, tie: Order.Order<A>): Order.Order<A> =>
   Order.combine(Order.reverse(Order.mapInput(Order.number, count)), tie)
 
-const top = <A>(items: ReadonlyArray<A>, order: Order.Order<A>, n = 10): ReadonlyArray<A> => Arr.take(Arr.sort(items, order), n)
+const top = <A>(items: ReadonlyArray<A>, order: Order.Order<A>, n = 10): ReadonlyArray<A> =>
+  Arr.take(Arr.sort(items, order), n)
 
 const ratio = (alerts: number, reports: number): number => (reports === 0 ? 0 : alerts / reports)
 
@@ -134,14 +139,25 @@ export const toAnalysis = (s: Stats): Analysis => ({
   alerts: s.alerts,
   threshold: s.threshold,
   weekdayVsWeekend: {
-    weekday: { reports: s.weekdayReports, alerts: s.weekdayAlerts, alertsPerReport: ratio(s.weekdayAlerts, s.weekdayReports) },
-    weekend: { reports: s.weekendReports, alerts: s.weekendAlerts, alertsPerReport: ratio(s.weekendAlerts, s.weekendReports) }
+    weekday: {
+      reports: s.weekdayReports,
+      alerts: s.weekdayAlerts,
+      alertsPerReport: ratio(s.weekdayAlerts, s.weekdayReports)
+    },
+    weekend: {
+      reports: s.weekendReports,
+      alerts: s.weekendAlerts,
+      alertsPerReport: ratio(s.weekendAlerts, s.weekendReports)
+    }
   },
   alertsByHour: s.alertsByHour,
   reportsByHour: s.reportsByHour,
   topAlertWords: top(
     Rec.toEntries(s.alertWords).map(([word, count]) => ({ word, count })),
-    byCountDescThen((w) => w.count, Order.mapInput(Order.string, (w) => w.word))
+    byCountDescThen(
+      (w) => w.count,
+      Order.mapInput(Order.string, (w) => w.word)
+    )
   ),
   hotspots: top(
     Rec.toEntries(s.cells).map(([cell, alerts]) => {
@@ -150,11 +166,17 @@ export const toAnalysis = (s: Stats): Analysis => ({
     }),
     byCountDescThen(
       (h) => h.alerts,
-      Order.combine(Order.mapInput(Order.number, (h) => h.latitude), Order.mapInput(Order.number, (h) => h.longitude))
+      Order.combine(
+        Order.mapInput(Order.number, (h) => h.latitude),
+        Order.mapInput(Order.number, (h) => h.longitude)
+      )
     )
   ),
   repeatOffenders: top(
     Rec.toEntries(s.offenders).map(([name, alerts]) => ({ name, alerts })),
-    byCountDescThen((o) => o.alerts, Order.mapInput(Order.string, (o) => o.name))
+    byCountDescThen(
+      (o) => o.alerts,
+      Order.mapInput(Order.string, (o) => o.name)
+    )
   )
 })

@@ -3,7 +3,14 @@
  * sinks, its settings (topic names, threshold, idle exit, read through `Config`) and its metrics. Needs
  * `effect` only: the adapters are chosen by the caller.
  */
-export { Alerter, AlerterConfig, AlerterLive, deadLetter, MaxDeadLetterBytes, truncateDeadLetter } from "../alerter/Alerter.js"
+export {
+  Alerter,
+  AlerterConfig,
+  AlerterLive,
+  deadLetter,
+  MaxDeadLetterBytes,
+  truncateDeadLetter
+} from "../alerter/Alerter.js"
 export * as AlertSinks from "../adapters/AlertSinks.js"
 export { DefaultNames, NamesConfig } from "../config/Names.js"
 export type { Names } from "../config/Names.js"

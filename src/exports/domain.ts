@@ -4,7 +4,16 @@
  */
 export { Alert } from "../domain/Alert.js"
 export { alertIdOf, alertsOf, DefaultThreshold, hasAlert, isAlert } from "../domain/AlertRule.js"
-export { decodeAlert, decodeReport, decodeReportValue, encodeAlert, encodeReport, explain, InvalidReport, MaxReportBytes } from "../domain/Codec.js"
+export {
+  decodeAlert,
+  decodeReport,
+  decodeReportValue,
+  encodeAlert,
+  encodeReport,
+  explain,
+  InvalidReport,
+  MaxReportBytes
+} from "../domain/Codec.js"
 export type { Problem } from "../domain/Codec.js"
 export { droneIdOf, makeGenerator, reportAt } from "../domain/Generator.js"
 export type { SimulationSettings } from "../domain/Generator.js"

@@ -5,6 +5,13 @@
  */
 export { AlertSink } from "../ports/AlertSink.js"
 export { LogError, MessageLog } from "../ports/MessageLog.js"
-export type { Batch, ConsumeOptions, ConsumerHandler, LogRecord, OutgoingRecord, PartitionOffset } from "../ports/MessageLog.js"
+export type {
+  Batch,
+  ConsumeOptions,
+  ConsumerHandler,
+  LogRecord,
+  OutgoingRecord,
+  PartitionOffset
+} from "../ports/MessageLog.js"
 export { ObjectStore, StoreError } from "../ports/ObjectStore.js"
 export type { ObjectInfo } from "../ports/ObjectStore.js"

@@ -13,7 +13,8 @@ const flat = <A extends { readonly length: number }>(
   file: ParquetFile,
   name: string,
   values: (leaf: LeafColumn) => Either.Either<A, ParquetDecodeError>
-): Either.Either<A, ParquetDecodeError> => Either.flatMap(Either.flatMap(readFlat(file, name), values), lengthIs(name, file.rows))
+): Either.Either<A, ParquetDecodeError> =>
+  Either.flatMap(Either.flatMap(readFlat(file, name), values), lengthIs(name, file.rows))
 
 const decodeFile = (file: ParquetFile): Either.Either<ReadonlyArray<ArchivedReport>, ParquetDecodeError> =>
   guarded("reports", () =>
@@ -37,45 +38,56 @@ const decodeFile = (file: ParquetFile): Either.Either<ReadonlyArray<ArchivedRepo
       const offsets = yield* flat(file, "source_offset", numberValues)
       const citizens = yield* readList(file, "citizens", ["name", "peacescore"], CitizenCountColumn)
       const citizenCount = citizens.offsets[file.rows] as number
-      const names = yield* Either.flatMap(stringValues(citizens.leaves[0] as LeafColumn, ""), lengthIs("citizens.name", citizenCount))
-      const scores = yield* Either.flatMap(int32Values(citizens.leaves[1] as LeafColumn), lengthIs("citizens.peacescore", citizenCount))
-      const words = yield* readList(file, "words", [], WordCountColumn)
-      const wordValues = yield* Either.flatMap(stringValues(words.leaves[0] as LeafColumn, ""), lengthIs("words", words.offsets[file.rows] as number))
-      // Reports of one minute share a timestamp: format each distinct instant once.
-      const isoOf = new Map(Array.from(new Set(timestamps), (ms) => [ms, Number.isFinite(ms) ? new Date(ms).toISOString() : ""] as const))
-      return reportIds.map(
-        (reportId, i): ArchivedReport => ({
-          report: {
-            schemaVersion: 1,
-            reportId,
-            droneId: droneIds[i] ?? "",
-            timestamp: texts[i] ?? isoOf.get(timestamps[i] as number) ?? "",
-            location: { latitude: latitude[i] as number, longitude: longitude[i] as number },
-            citizens: names
-              .slice(citizens.offsets[i], citizens.offsets[i + 1])
-              .map((name, j) => ({ name, peacescore: scores[(citizens.offsets[i] as number) + j] as number })),
-            words: wordValues.slice(words.offsets[i], words.offsets[i + 1]),
-            telemetry: {
-              batteryPct: battery[i] as number,
-              altitudeM: altitude[i] as number,
-              speedMps: speed[i] as number,
-              temperatureC: temperature[i] as number
-            }
-          },
-          partition: partitions[i] as number,
-          offset: offsets[i] as number
-        })
+      const names = yield* Either.flatMap(
+        stringValues(citizens.leaves[0] as LeafColumn, ""),
+        lengthIs("citizens.name", citizenCount)
       )
+      const scores = yield* Either.flatMap(
+        int32Values(citizens.leaves[1] as LeafColumn),
+        lengthIs("citizens.peacescore", citizenCount)
+      )
+      const words = yield* readList(file, "words", [], WordCountColumn)
+      const wordValues = yield* Either.flatMap(
+        stringValues(words.leaves[0] as LeafColumn, ""),
+        lengthIs("words", words.offsets[file.rows] as number)
+      )
+      // Reports of one minute share a timestamp: format each distinct instant once.
+      const isoOf = new Map(
+        Array.from(new Set(timestamps), (ms) => [ms, Number.isFinite(ms) ? new Date(ms).toISOString() : ""] as const)
+      )
+      return reportIds.map((reportId, i): ArchivedReport => ({
+        report: {
+          schemaVersion: 1,
+          reportId,
+          droneId: droneIds[i] ?? "",
+          timestamp: texts[i] ?? isoOf.get(timestamps[i] as number) ?? "",
+          location: { latitude: latitude[i] as number, longitude: longitude[i] as number },
+          citizens: names
+            .slice(citizens.offsets[i], citizens.offsets[i + 1])
+            .map((name, j) => ({ name, peacescore: scores[(citizens.offsets[i] as number) + j] as number })),
+          words: wordValues.slice(words.offsets[i], words.offsets[i + 1]),
+          telemetry: {
+            batteryPct: battery[i] as number,
+            altitudeM: altitude[i] as number,
+            speedMps: speed[i] as number,
+            temperatureC: temperature[i] as number
+          }
+        },
+        partition: partitions[i] as number,
+        offset: offsets[i] as number
+      }))
     })
   )
 
 /** Decode a whole archive file (synchronous; errors as values). */
-export const decodeReportsEither = (bytes: ArrayBuffer | Uint8Array): Either.Either<ReadonlyArray<ArchivedReport>, ParquetDecodeError> =>
-  Either.flatMap(openParquet(bytes), decodeFile)
+export const decodeReportsEither = (
+  bytes: ArrayBuffer | Uint8Array
+): Either.Either<ReadonlyArray<ArchivedReport>, ParquetDecodeError> => Either.flatMap(openParquet(bytes), decodeFile)
 
 /** Decode a whole archive file: every report with its source partition and offset. */
-export const decodeReports = (bytes: ArrayBuffer | Uint8Array): Effect.Effect<ReadonlyArray<ArchivedReport>, ParquetDecodeError> =>
-  Effect.suspend(() => decodeReportsEither(bytes))
+export const decodeReports = (
+  bytes: ArrayBuffer | Uint8Array
+): Effect.Effect<ReadonlyArray<ArchivedReport>, ParquetDecodeError> => Effect.suspend(() => decodeReportsEither(bytes))
 
 /** Just the (partition, offset) of every row, reading two columns only — for exactly-once / DLQ checks. */
 export const readSourcePositions = (
@@ -83,6 +95,9 @@ export const readSourcePositions = (
 ): Effect.Effect<{ readonly partitions: Float64Array; readonly offsets: Float64Array }, ParquetDecodeError> =>
   Effect.suspend(() =>
     Either.flatMap(openParquet(bytes), (file) =>
-      Either.all({ partitions: flat(file, "source_partition", numberValues), offsets: flat(file, "source_offset", numberValues) })
+      Either.all({
+        partitions: flat(file, "source_partition", numberValues),
+        offsets: flat(file, "source_offset", numberValues)
+      })
     )
   )

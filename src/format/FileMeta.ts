@@ -34,17 +34,27 @@ const statNumber = (v: unknown): Option.Option<number> =>
   typeof v === "bigint" || typeof v === "number" ? Option.some(Number(v)) : Option.none()
 
 /** min/max of a flat column over all row groups, from the column statistics. */
-const columnRange = (metadata: FileMetaData, name: string): Option.Option<{ readonly min: number; readonly max: number }> => {
+const columnRange = (
+  metadata: FileMetaData,
+  name: string
+): Option.Option<{ readonly min: number; readonly max: number }> => {
   const stats = metadata.row_groups.map((rg) =>
-    Option.flatMap(Option.fromNullable(rg.columns.find((c) => c.meta_data?.path_in_schema.join(".") === name)?.meta_data?.statistics), (s) =>
-      Option.all({ min: statNumber(s.min_value ?? s.min), max: statNumber(s.max_value ?? s.max) })
+    Option.flatMap(
+      Option.fromNullable(
+        rg.columns.find((c) => c.meta_data?.path_in_schema.join(".") === name)?.meta_data?.statistics
+      ),
+      (s) => Option.all({ min: statNumber(s.min_value ?? s.min), max: statNumber(s.max_value ?? s.max) })
     )
   )
   return stats.length === 0 || stats.some(Option.isNone)
     ? Option.none()
     : Option.some({
-        min: Math.min(...stats.map((s) => Option.match(s, { onNone: () => Number.POSITIVE_INFINITY, onSome: (r) => r.min }))),
-        max: Math.max(...stats.map((s) => Option.match(s, { onNone: () => Number.NEGATIVE_INFINITY, onSome: (r) => r.max })))
+        min: Math.min(
+          ...stats.map((s) => Option.match(s, { onNone: () => Number.POSITIVE_INFINITY, onSome: (r) => r.min }))
+        ),
+        max: Math.max(
+          ...stats.map((s) => Option.match(s, { onNone: () => Number.NEGATIVE_INFINITY, onSome: (r) => r.max }))
+        )
       })
 }
 
@@ -82,10 +92,13 @@ const FooterGuessBytes = 64 * 1024
 export const readFileMetaRanged = (
   fetchTail: (suffixLength: number) => Promise<Uint8Array>
 ): Effect.Effect<ArchiveFileMeta, ParquetDecodeError | FooterFetchError> => {
-  const fetch = (n: number) => Effect.tryPromise({ try: () => fetchTail(n), catch: (cause) => new FooterFetchError({ cause }) })
+  const fetch = (n: number) =>
+    Effect.tryPromise({ try: () => fetchTail(n), catch: (cause) => new FooterFetchError({ cause }) })
   return Effect.flatMap(fetch(FooterGuessBytes), (tail) => {
     const footerLength =
-      tail.length >= 8 ? new DataView(tail.buffer, tail.byteOffset, tail.byteLength).getUint32(tail.length - 8, true) : 0
+      tail.length >= 8
+        ? new DataView(tail.buffer, tail.byteOffset, tail.byteLength).getUint32(tail.length - 8, true)
+        : 0
     return footerLength + 8 <= tail.length || tail.length < FooterGuessBytes
       ? parseFooter(tail)
       : Effect.flatMap(fetch(footerLength + 8), parseFooter)

@@ -6,7 +6,8 @@ export const ReportsPrefix = "reports/"
 
 /** The hive partition folder of an ISO-8601 UTC timestamp (validated by the Report schema). */
 export const hourFolderOf = (timestamp: string): string => {
-  const iso = timestamp.length >= 13 && timestamp[10] === "T" ? timestamp : new Date(Date.parse(timestamp)).toISOString()
+  const iso =
+    timestamp.length >= 13 && timestamp[10] === "T" ? timestamp : new Date(Date.parse(timestamp)).toISOString()
   return `${ReportsPrefix}date=${iso.slice(0, 10)}/hour=${iso.slice(11, 13)}`
 }
 

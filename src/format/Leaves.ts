@@ -42,7 +42,9 @@ const findLeafPath = (
           (found, child) => (Option.isSome(found) ? found : descend(child, [...path, node])),
           Option.none()
         )
-  return Option.flatMap(Option.fromNullable(schema.children.find((c) => c.element.name === name)), (top) => descend(top, [schema]))
+  return Option.flatMap(Option.fromNullable(schema.children.find((c) => c.element.name === name)), (top) =>
+    descend(top, [schema])
+  )
 }
 
 const shapeOf = (path: ReadonlyArray<SchemaTree>): LeafShape => {
@@ -57,8 +59,11 @@ const shapeOf = (path: ReadonlyArray<SchemaTree>): LeafShape => {
 }
 
 /** The first leaf below top-level column `top` that satisfies `pick`. */
-export const findLeaf = (file: ParquetFile, top: string, pick: (leaf: SchemaTree) => boolean): Option.Option<LeafShape> =>
-  Option.map(findLeafPath(file.schema, top, pick), shapeOf)
+export const findLeaf = (
+  file: ParquetFile,
+  top: string,
+  pick: (leaf: SchemaTree) => boolean
+): Option.Option<LeafShape> => Option.map(findLeafPath(file.schema, top, pick), shapeOf)
 
 const chunkRange = (chunk: ColumnChunk): Option.Option<ChunkRange & { readonly codec: CompressionCodec }> =>
   Option.map(Option.fromNullable(chunk.meta_data), (m) => {
@@ -70,7 +75,11 @@ const chunkRange = (chunk: ColumnChunk): Option.Option<ChunkRange & { readonly c
   })
 
 /** Decode one leaf column in every row group. With `skipLevels`, every value is one slot (no nulls, no levels). */
-export const decodeLeaf = (file: ParquetFile, shape: LeafShape, skipLevels: boolean): Either.Either<LeafColumn, ParquetDecodeError> => {
+export const decodeLeaf = (
+  file: ParquetFile,
+  shape: LeafShape,
+  skipLevels: boolean
+): Either.Either<LeafColumn, ParquetDecodeError> => {
   const path = shape.path
   const element = (path[path.length - 1] as SchemaTree).element
   const pathInSchema = path.slice(1).map((n) => n.element.name)
@@ -121,16 +130,22 @@ export const decodeLeaf = (file: ParquetFile, shape: LeafShape, skipLevels: bool
 
 /** A flat (not repeated) top-level column. */
 export const readFlat = (file: ParquetFile, name: string): Either.Either<LeafColumn, ParquetDecodeError> =>
-  Option.match(findLeaf(file, name, () => true), {
-    onNone: () => Either.left(missing(`no column ${name}`)),
-    onSome: (shape) =>
-      shape.maxRep > 0 || shape.path.length !== 2
-        ? Either.left(unsupported(`column ${name} is not a flat primitive column`))
-        : decodeLeaf(file, shape, false)
-  })
+  Option.match(
+    findLeaf(file, name, () => true),
+    {
+      onNone: () => Either.left(missing(`no column ${name}`)),
+      onSome: (shape) =>
+        shape.maxRep > 0 || shape.path.length !== 2
+          ? Either.left(unsupported(`column ${name} is not a flat primitive column`))
+          : decodeLeaf(file, shape, false)
+    }
+  )
 
 /** Like readFlat, but absent (not an error) when the file has no such column. */
-export const readFlatOptional = (file: ParquetFile, name: string): Either.Either<Option.Option<LeafColumn>, ParquetDecodeError> =>
+export const readFlatOptional = (
+  file: ParquetFile,
+  name: string
+): Either.Either<Option.Option<LeafColumn>, ParquetDecodeError> =>
   file.schema.children.some((c) => c.element.name === name)
     ? Either.map(readFlat(file, name), Option.some)
     : Either.right(Option.none())

@@ -5,7 +5,8 @@ import type { LeafColumn } from "./Leaves.js"
 import type { LeafPage } from "./Pages.js"
 import { corrupt, type ParquetDecodeError } from "./ParquetDecodeError.js"
 
-export const asArray = (values: ArrayLike<number>): ReadonlyArray<number> => (Array.isArray(values) ? values : Array.from(values))
+export const asArray = (values: ArrayLike<number>): ReadonlyArray<number> =>
+  Array.isArray(values) ? values : Array.from(values)
 
 /** Number of slots of a page. */
 export const slotsOf = (leaf: LeafColumn, page: LeafPage): number =>
@@ -25,7 +26,9 @@ export const slotValueIndex = (leaf: LeafColumn, page: LeafPage, slots: number):
 /** Offsets (length rows+1) of a list column, from the levels of one of its leaves; Left when the levels hold another number of rows. */
 export const offsetsFromLevels = (leaf: LeafColumn, rows: number): Either.Either<Int32Array, ParquetDecodeError> => {
   const { offsets, rowsSeen } = Kernel.listOffsets(leaf.pages, leaf.slotDef, rows)
-  return rowsSeen === rows ? Either.right(offsets) : Either.left(corrupt(`${leaf.path.join(".")}: levels hold ${rowsSeen} rows, expected ${rows}`))
+  return rowsSeen === rows
+    ? Either.right(offsets)
+    : Either.left(corrupt(`${leaf.path.join(".")}: levels hold ${rowsSeen} rows, expected ${rows}`))
 }
 
 /** Offsets (length rows+1) from per-row list lengths. */

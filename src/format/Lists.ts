@@ -40,7 +40,9 @@ export const readList = (
         Option.match(findLeaf(file, top, pick), {
           onNone: () => Either.left(missing(`no list column ${top}${fields.length === 0 ? "" : `.${fields[i]}`}`)),
           onSome: (shape) =>
-            shape.maxRep === 1 ? Either.right(shape) : Either.left(unsupported(`column ${top} is not a list of primitives or structs`))
+            shape.maxRep === 1
+              ? Either.right(shape)
+              : Either.left(unsupported(`column ${top} is not a list of primitives or structs`))
         })
       )
     ),
@@ -58,7 +60,9 @@ export const readList = (
         const offsets = offsetsFromCounts(counts)
         const total = offsets[counts.length] as number
         return Either.flatMap(Either.all(shapes.map((shape) => decodeLeaf(file, shape, true))), (leaves) =>
-          counts.length === file.rows && leaves.every((leaf) => slotCount(leaf) === total) ? Either.right({ offsets, leaves }) : general()
+          counts.length === file.rows && leaves.every((leaf) => slotCount(leaf) === total)
+            ? Either.right({ offsets, leaves })
+            : general()
         )
       })
     }

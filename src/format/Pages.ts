@@ -1,7 +1,15 @@
 /** Page decoding: one column chunk's bytes → its data pages, each with its levels, values and dictionary. */
 import { Array as Arr, Option } from "effect"
 import type { DecodedArray, PageHeader } from "hyparquet"
-import { type ColumnDecoder, decompressPage, parquetHeader, readDataPage, readDataPageV2, readPlain, readRleBitPackedHybrid } from "./Hyparquet.js"
+import {
+  type ColumnDecoder,
+  decompressPage,
+  parquetHeader,
+  readDataPage,
+  readDataPageV2,
+  readPlain,
+  readRleBitPackedHybrid
+} from "./Hyparquet.js"
 
 /** One decoded data page of one leaf column. */
 export interface LeafPage {
@@ -41,7 +49,8 @@ const dictionaryIndicesV2 = (header: PageHeader, body: Uint8Array, decoder: Colu
     const levelBytes = h.repetition_levels_byte_length + h.definition_levels_byte_length
     const size = header.uncompressed_page_size - levelBytes
     const stored = body.subarray(levelBytes)
-    const page = h.is_compressed !== false && size > 0 ? decompressPage(stored, size, decoder.codec, decoder.compressors) : stored
+    const page =
+      h.is_compressed !== false && size > 0 ? decompressPage(stored, size, decoder.codec, decoder.compressors) : stored
     // Typed, not a JS array: half the bytes, and nothing for the GC to scan.
     const indices = new Int32Array(h.num_values - h.num_nulls)
     const bitWidth = page.length > 0 ? (page[0] as number) : 0
@@ -73,10 +82,23 @@ const decodePage = (
   decoder: ColumnDecoder,
   skipLevels: boolean
 ): Decoded => {
-  const withLevels = (count: number, page: ReturnType<typeof readDataPage>, pageDictionary: Option.Option<DecodedArray>, orphan: boolean): LeafPage =>
+  const withLevels = (
+    count: number,
+    page: ReturnType<typeof readDataPage>,
+    pageDictionary: Option.Option<DecodedArray>,
+    orphan: boolean
+  ): LeafPage =>
     skipLevels
       ? valuesOnly(page.dataPage, pageDictionary, orphan)
-      : { count, levels: true, rep: page.repetitionLevels, def: page.definitionLevels ?? [], values: page.dataPage, dictionary: pageDictionary, orphan }
+      : {
+          count,
+          levels: true,
+          rep: page.repetitionLevels,
+          def: page.definitionLevels ?? [],
+          values: page.dataPage,
+          dictionary: pageDictionary,
+          orphan
+        }
   const dictionaryOf = (encoding: string | undefined) => ({
     pageDictionary: isDictionaryEncoding(encoding) ? dictionary : Option.none<DecodedArray>(),
     orphan: isDictionaryEncoding(encoding) && Option.isNone(dictionary)
@@ -84,7 +106,12 @@ const decodePage = (
   if (header.type === "DICTIONARY_PAGE") {
     const page = decompressPage(body, header.uncompressed_page_size, decoder.codec, decoder.compressors)
     const count = header.dictionary_page_header?.num_values ?? 0
-    return { page: Option.none(), dictionary: Option.some(readPlain({ view: dataView(page), offset: 0 }, decoder.type, count, decoder.element.type_length)) }
+    return {
+      page: Option.none(),
+      dictionary: Option.some(
+        readPlain({ view: dataView(page), offset: 0 }, decoder.type, count, decoder.element.type_length)
+      )
+    }
   }
   if (header.type === "DATA_PAGE_V2" && header.data_page_header_v2 !== undefined) {
     const h = header.data_page_header_v2
@@ -100,7 +127,10 @@ const decodePage = (
     const h = header.data_page_header
     const { orphan, pageDictionary } = dictionaryOf(h.encoding)
     const raw = decompressPage(body, header.uncompressed_page_size, decoder.codec, decoder.compressors)
-    return { page: Option.some(withLevels(h.num_values, readDataPage(raw, h, decoder), pageDictionary, orphan)), dictionary }
+    return {
+      page: Option.some(withLevels(h.num_values, readDataPage(raw, h, decoder), pageDictionary, orphan)),
+      dictionary
+    }
   }
   // Index pages and unknown page types carry no values.
   return { page: Option.none(), dictionary }
@@ -113,7 +143,12 @@ interface Walk {
 }
 
 /** Decode every page of one column chunk, in order (Array.unfold: no recursion depth, however many pages). */
-export const readChunkPages = (bytes: Uint8Array, range: ChunkRange, decoder: ColumnDecoder, skipLevels: boolean): ReadonlyArray<LeafPage> => {
+export const readChunkPages = (
+  bytes: Uint8Array,
+  range: ChunkRange,
+  decoder: ColumnDecoder,
+  skipLevels: boolean
+): ReadonlyArray<LeafPage> => {
   const view = dataView(bytes)
   const step = (at: Walk): Option.Option<readonly [Option.Option<LeafPage>, Walk]> => {
     if (at.offset >= range.end) return Option.none()
@@ -124,5 +159,7 @@ export const readChunkPages = (bytes: Uint8Array, range: ChunkRange, decoder: Co
     const decoded = decodePage(header, bytes.subarray(reader.offset, end), at.dictionary, decoder, skipLevels)
     return Option.some([decoded.page, { offset: end, dictionary: decoded.dictionary }])
   }
-  return Arr.getSomes(Arr.unfold<Walk, Option.Option<LeafPage>>({ offset: range.start, dictionary: Option.none() }, step))
+  return Arr.getSomes(
+    Arr.unfold<Walk, Option.Option<LeafPage>>({ offset: range.start, dictionary: Option.none() }, step)
+  )
 }

@@ -16,7 +16,10 @@ export const missing = (detail: string) => new ParquetDecodeError({ reason: "Mis
 export const unsupported = (detail: string) => new ParquetDecodeError({ reason: "UnsupportedType", detail })
 
 /** Run a computation that may throw (hyparquet throws on corrupt input) and may return an expected error. */
-export const guarded = <A>(what: string, f: () => Either.Either<A, ParquetDecodeError>): Either.Either<A, ParquetDecodeError> =>
+export const guarded = <A>(
+  what: string,
+  f: () => Either.Either<A, ParquetDecodeError>
+): Either.Either<A, ParquetDecodeError> =>
   Either.flatMap(
     Either.try({
       try: f,
@@ -26,5 +29,7 @@ export const guarded = <A>(what: string, f: () => Either.Either<A, ParquetDecode
   )
 
 /** The array, if it has `expected` elements. */
-export const lengthIs = (what: string, expected: number) => <A extends { readonly length: number }>(a: A): Either.Either<A, ParquetDecodeError> =>
-  a.length === expected ? Either.right(a) : Either.left(corrupt(`${what}: ${a.length} values, expected ${expected}`))
+export const lengthIs =
+  (what: string, expected: number) =>
+  <A extends { readonly length: number }>(a: A): Either.Either<A, ParquetDecodeError> =>
+    a.length === expected ? Either.right(a) : Either.left(corrupt(`${what}: ${a.length} values, expected ${expected}`))

@@ -12,7 +12,8 @@ export interface ParquetFile {
   readonly keyValue: ReadonlyMap<string, string>
 }
 
-export const asBytes = (bytes: ArrayBuffer | Uint8Array): Uint8Array => (bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes))
+export const asBytes = (bytes: ArrayBuffer | Uint8Array): Uint8Array =>
+  bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)
 
 /** Key/value metadata of a footer as a map. */
 export const keyValueOf = (metadata: FileMetaData): ReadonlyMap<string, string> =>

@@ -9,7 +9,13 @@ import { type ParquetDecodeError, unsupported } from "./ParquetDecodeError.js"
 
 const utf8 = new TextDecoder()
 const decodeUtf8 = (v: unknown): string =>
-  typeof v === "string" ? v : v instanceof Uint8Array ? utf8.decode(v) : v === undefined || typeof v === "object" ? "" : String(v)
+  typeof v === "string"
+    ? v
+    : v instanceof Uint8Array
+      ? utf8.decode(v)
+      : v === undefined || typeof v === "object"
+        ? ""
+        : String(v)
 
 /** Divisor that turns a stored integer into epoch millis (1 unless a TIMESTAMP in µs or ns). */
 const millisDivisor = (element: SchemaElement): number => {
@@ -21,7 +27,11 @@ const millisDivisor = (element: SchemaElement): number => {
 /** Scale of an integer-backed DECIMAL (0 otherwise). */
 const decimalScale = (element: SchemaElement): number => {
   const lt = element.logical_type
-  return lt !== undefined && lt.type === "DECIMAL" ? lt.scale : element.converted_type === "DECIMAL" ? (element.scale ?? 0) : 0
+  return lt !== undefined && lt.type === "DECIMAL"
+    ? lt.scale
+    : element.converted_type === "DECIMAL"
+      ? (element.scale ?? 0)
+      : 0
 }
 
 const rawNumbers = (values: DecodedArray, element: SchemaElement): Either.Either<Float64Array, ParquetDecodeError> =>
@@ -29,16 +39,24 @@ const rawNumbers = (values: DecodedArray, element: SchemaElement): Either.Either
     ? Either.right(values)
     : values instanceof BigInt64Array
       ? Either.right(int64ToNumbers(values, millisDivisor(element)))
-      : values instanceof Float32Array || values instanceof Int32Array || values instanceof Uint32Array || values instanceof Uint8Array
+      : values instanceof Float32Array ||
+          values instanceof Int32Array ||
+          values instanceof Uint32Array ||
+          values instanceof Uint8Array
         ? Either.right(Float64Array.from(values))
-        : element.type === "INT96" || element.type === "BYTE_ARRAY" || element.type === "FIXED_LEN_BYTE_ARRAY" || element.type === "BOOLEAN"
+        : element.type === "INT96" ||
+            element.type === "BYTE_ARRAY" ||
+            element.type === "FIXED_LEN_BYTE_ARRAY" ||
+            element.type === "BOOLEAN"
           ? Either.left(unsupported(`${element.name}: ${element.type} is not a number column`))
           : Either.right(Float64Array.from(asArray(values as ArrayLike<number>).map(Number)))
 
 /** Page values (or a dictionary) as doubles; integer DECIMALs are scaled. */
 const toNumbers = (values: DecodedArray, element: SchemaElement): Either.Either<Float64Array, ParquetDecodeError> => {
   const scale = decimalScale(element)
-  return scale === 0 ? rawNumbers(values, element) : Either.map(rawNumbers(values, element), (numbers) => numbers.map((x) => x / 10 ** scale))
+  return scale === 0
+    ? rawNumbers(values, element)
+    : Either.map(rawNumbers(values, element), (numbers) => numbers.map((x) => x / 10 ** scale))
 }
 
 const toInt32s = (values: DecodedArray, element: SchemaElement): Either.Either<Int32Array, ParquetDecodeError> =>
@@ -62,7 +80,8 @@ const typedValues = <T extends Float64Array | Int32Array>(
         Either.map(
           Option.match(page.dictionary, {
             onNone: () => convert(page.values, leaf.element),
-            onSome: (dict) => Either.map(convert(dict, leaf.element), (d) => gatherTyped(d, page.values as ArrayLike<number>, make))
+            onSome: (dict) =>
+              Either.map(convert(dict, leaf.element), (d) => gatherTyped(d, page.values as ArrayLike<number>, make))
           }),
           (values) =>
             Option.match(nullIndex(leaf, page, slotsOf(leaf, page)), {
@@ -84,7 +103,10 @@ export const int32Values = (leaf: LeafColumn): Either.Either<Int32Array, Parquet
   typedValues(leaf, toInt32s, (n) => new Int32Array(n), 0)
 
 /** A string leaf, one per slot; nulls are `empty`. */
-export const stringValues = <E extends string | undefined>(leaf: LeafColumn, empty: E): Either.Either<ReadonlyArray<string | E>, ParquetDecodeError> =>
+export const stringValues = <E extends string | undefined>(
+  leaf: LeafColumn,
+  empty: E
+): Either.Either<ReadonlyArray<string | E>, ParquetDecodeError> =>
   leaf.element.type !== "BYTE_ARRAY" && leaf.element.type !== "FIXED_LEN_BYTE_ARRAY"
     ? Either.left(unsupported(`${leaf.path.join(".")}: ${leaf.element.type} is not a string column`))
     : Either.right(
@@ -92,8 +114,16 @@ export const stringValues = <E extends string | undefined>(leaf: LeafColumn, emp
           leaf.pages.map((page) => {
             const index = nullIndex(leaf, page, slotsOf(leaf, page))
             return Option.match(page.dictionary, {
-              onNone: () => ({ strings: Array.from(page.values as ArrayLike<unknown>, decodeUtf8), keys: Option.none(), index }),
-              onSome: (dict) => ({ strings: Array.from(dict as ArrayLike<unknown>, decodeUtf8), keys: Option.some(page.values as ArrayLike<number>), index })
+              onNone: () => ({
+                strings: Array.from(page.values as ArrayLike<unknown>, decodeUtf8),
+                keys: Option.none(),
+                index
+              }),
+              onSome: (dict) => ({
+                strings: Array.from(dict as ArrayLike<unknown>, decodeUtf8),
+                keys: Option.some(page.values as ArrayLike<number>),
+                index
+              })
             })
           }),
           empty

@@ -9,15 +9,23 @@ import * as Prometheus from "./Prometheus.js"
 /** Ready: at least one consumer, and every consumer of the process holds partitions and is not stopping. */
 export const isReady: Effect.Effect<boolean> = Effect.map(Metric.snapshot, (pairs) => {
   const states = Arr.filterMap(pairs, (p) =>
-    p.metricKey.name === ReadyName && MetricState.isGaugeState(p.metricState) ? Option.some(Number(p.metricState.value)) : Option.none()
+    p.metricKey.name === ReadyName && MetricState.isGaugeState(p.metricState)
+      ? Option.some(Number(p.metricState.value))
+      : Option.none()
   )
   return states.length > 0 && states.every((v) => v === 1)
 })
 
 const routes = HttpRouter.empty.pipe(
-  HttpRouter.get("/metrics", Effect.map(Prometheus.scrape, (body) => HttpServerResponse.text(body, { contentType: Prometheus.ContentType }))),
+  HttpRouter.get(
+    "/metrics",
+    Effect.map(Prometheus.scrape, (body) => HttpServerResponse.text(body, { contentType: Prometheus.ContentType }))
+  ),
   HttpRouter.get("/healthz", HttpServerResponse.text("ok\n")),
-  HttpRouter.get("/readyz", Effect.map(isReady, (ok) => HttpServerResponse.text(ok ? "ready\n" : "not ready\n", { status: ok ? 200 : 503 })))
+  HttpRouter.get(
+    "/readyz",
+    Effect.map(isReady, (ok) => HttpServerResponse.text(ok ? "ready\n" : "not ready\n", { status: ok ? 200 : 503 }))
+  )
 )
 
 /**

@@ -18,8 +18,13 @@ const levels: Record<string, LogLevel.LogLevel> = {
 export const LoggingLive: Layer.Layer<never> = Layer.unwrapEffect(
   Effect.gen(function* () {
     const name = yield* Effect.orElseSucceed(Config.option(Config.string("LOG_LEVEL")), () => Option.none<string>())
-    const level = Option.getOrElse(Option.flatMap(name, (n) => Option.fromNullable(levels[n.toLowerCase()])), () => LogLevel.Info)
-    const logger = isTerminal() ? Logger.prettyLogger({ stderr: true, colors: (process.env["NO_COLOR"] ?? "") === "" }) : Logger.withConsoleError(Logger.jsonLogger)
+    const level = Option.getOrElse(
+      Option.flatMap(name, (n) => Option.fromNullable(levels[n.toLowerCase()])),
+      () => LogLevel.Info
+    )
+    const logger = isTerminal()
+      ? Logger.prettyLogger({ stderr: true, colors: (process.env["NO_COLOR"] ?? "") === "" })
+      : Logger.withConsoleError(Logger.jsonLogger)
     return Layer.merge(Logger.replace(Logger.defaultLogger, logger), Logger.minimumLogLevel(level))
   })
 )

@@ -16,7 +16,13 @@ const Leading = ["component", "run"]
 
 const tagsOf = (labels: ReadonlyArray<MetricLabel.MetricLabel>): ReadonlyArray<readonly [string, string]> => {
   const [others, leading] = Arr.partition(labels, (l) => Leading.includes(l.key))
-  return [...Arr.sort(leading, Order.mapInput(Order.number, (l: MetricLabel.MetricLabel) => Leading.indexOf(l.key))), ...others].map((l) => [l.key, l.value] as const)
+  return [
+    ...Arr.sort(
+      leading,
+      Order.mapInput(Order.number, (l: MetricLabel.MetricLabel) => Leading.indexOf(l.key))
+    ),
+    ...others
+  ].map((l) => [l.key, l.value] as const)
 }
 
 type Family = { readonly type: "counter" | "gauge" | "histogram"; readonly lines: ReadonlyArray<string> }
@@ -35,7 +41,9 @@ const familyOf = (pair: MetricPair.MetricPair.Untyped): Option.Option<Family> =>
             lines: [
               ...state.buckets.map(([le, n]) => `${name}_bucket${labelText([...tags, ["le", number(le)]])} ${n}`),
               // Effect's boundaries end at +Inf already; the bucket is written once.
-              ...(state.buckets.some(([le]) => le === Infinity) ? [] : [`${name}_bucket${labelText([...tags, ["le", "+Inf"]])} ${state.count}`]),
+              ...(state.buckets.some(([le]) => le === Infinity)
+                ? []
+                : [`${name}_bucket${labelText([...tags, ["le", "+Inf"]])} ${state.count}`]),
               `${name}_sum${labelText(tags)} ${number(state.sum)}`,
               `${name}_count${labelText(tags)} ${state.count}`
             ]
@@ -47,15 +55,23 @@ const familyOf = (pair: MetricPair.MetricPair.Untyped): Option.Option<Family> =>
 export const render = (pairs: ReadonlyArray<MetricPair.MetricPair.Untyped>): string => {
   const families = Arr.filterMap(pairs, (pair) => Option.map(familyOf(pair), (f) => ({ pair, ...f })))
   const byName = Arr.groupBy(families, (f) => f.pair.metricKey.name)
-  return Arr.sort(Object.keys(byName), Order.string)
-    .map((name) => {
-      const members = byName[name] ?? []
-      const help = Option.getOrElse(Option.flatMap(Arr.head(members), (m) => m.pair.metricKey.description), () => name)
-      const type = Option.match(Arr.head(members), { onNone: () => "untyped", onSome: (m) => m.type })
-      const lines = Arr.sort(members.flatMap((m) => m.lines), Order.string)
-      return [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...lines].join("\n")
-    })
-    .join("\n") + "\n"
+  return (
+    Arr.sort(Object.keys(byName), Order.string)
+      .map((name) => {
+        const members = byName[name] ?? []
+        const help = Option.getOrElse(
+          Option.flatMap(Arr.head(members), (m) => m.pair.metricKey.description),
+          () => name
+        )
+        const type = Option.match(Arr.head(members), { onNone: () => "untyped", onSome: (m) => m.type })
+        const lines = Arr.sort(
+          members.flatMap((m) => m.lines),
+          Order.string
+        )
+        return [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...lines].join("\n")
+      })
+      .join("\n") + "\n"
+  )
 }
 
 /** The registry now, with the process's memory sampled at the moment of the scrape. */
@@ -63,4 +79,3 @@ export const scrape: Effect.Effect<string> = Effect.zipRight(
   Metric.set(residentMemory, process.memoryUsage.rss()),
   Effect.map(Metric.snapshot, render)
 )
-

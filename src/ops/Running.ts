@@ -11,7 +11,10 @@ export interface Running<E> {
 }
 
 /** Build the loop (`make` reads the component's settings and services), then fork it, tagged `component=<name>`, into the scope. */
-export const start = <E1, E2, R1>(component: string, make: Effect.Effect<Effect.Effect<void, E2>, E1, R1>): Effect.Effect<Running<E2>, E1, R1 | Scope.Scope> =>
+export const start = <E1, E2, R1>(
+  component: string,
+  make: Effect.Effect<Effect.Effect<void, E2>, E1, R1>
+): Effect.Effect<Running<E2>, E1, R1 | Scope.Scope> =>
   Effect.gen(function* () {
     const loop = yield* make
     const fiber = yield* Effect.forkScoped(loop)
@@ -20,8 +23,10 @@ export const start = <E1, E2, R1>(component: string, make: Effect.Effect<Effect.
   }).pipe(Effect.tagMetrics("component", component))
 
 /** Launch a component: build its layer (with everything below it), wait for its loop, then release it all. */
-export const launch = <I, E, LE, LR>(tag: Context.Tag<I, Running<E>>, layer: Layer.Layer<I, LE, LR>): Effect.Effect<void, E | LE, LR> =>
-  Effect.flatMap(tag, (running) => running.done).pipe(Effect.provide(layer))
+export const launch = <I, E, LE, LR>(
+  tag: Context.Tag<I, Running<E>>,
+  layer: Layer.Layer<I, LE, LR>
+): Effect.Effect<void, E | LE, LR> => Effect.flatMap(tag, (running) => running.done).pipe(Effect.provide(layer))
 
 /** When present, a consumer stops at its first idle poll once this says true (the demo: once its producer is done). */
 export class StopWhenIdle extends Context.Tag("peacestate/StopWhenIdle")<StopWhenIdle, Effect.Effect<boolean>>() {}

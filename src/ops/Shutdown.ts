@@ -17,7 +17,10 @@ export const shutdownDeadline = (component: string) =>
     const onSignal = (signal: NodeJS.Signals) => {
       // unref: a stop that finishes in time ends the process as usual.
       setTimeout(() => {
-        writeStderr("ERROR", `peacestate: ${component} could not flush and commit within ${Duration.format(deadline)} of ${signal}; exiting: what it had not committed will be read again`)
+        writeStderr(
+          "ERROR",
+          `peacestate: ${component} could not flush and commit within ${Duration.format(deadline)} of ${signal}; exiting: what it had not committed will be read again`
+        )
         process.exit(1)
       }, ms).unref()
     }
@@ -35,4 +38,5 @@ export const shutdownDeadline = (component: string) =>
   })
 
 /** The deadline as a layer, for the life of whatever it is built with. */
-export const ShutdownDeadlineLive = (component: string): Layer.Layer<never, ConfigError.ConfigError> => Layer.scopedDiscard(shutdownDeadline(component))
+export const ShutdownDeadlineLive = (component: string): Layer.Layer<never, ConfigError.ConfigError> =>
+  Layer.scopedDiscard(shutdownDeadline(component))

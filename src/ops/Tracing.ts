@@ -6,7 +6,9 @@ const trimSlash = (url: string) => url.replace(/\/+$/, "")
 export const TracesUrlConfig: Config.Config<Option.Option<string>> = Config.all([
   Config.option(Config.nonEmptyString("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")),
   Config.option(Config.nonEmptyString("OTEL_EXPORTER_OTLP_ENDPOINT"))
-]).pipe(Config.map(([traces, base]) => Option.orElse(traces, () => Option.map(base, (b) => `${trimSlash(b)}/v1/traces`))))
+]).pipe(
+  Config.map(([traces, base]) => Option.orElse(traces, () => Option.map(base, (b) => `${trimSlash(b)}/v1/traces`)))
+)
 
 /**
  * Spans (`Effect.fn` and `withSpan` names: Alerter.batch, Archiver.write, …) exported over OTLP/HTTP as JSON
@@ -16,15 +18,23 @@ export const TracesUrlConfig: Config.Config<Option.Option<string>> = Config.all(
 export const TracingLive: Layer.Layer<never> = Layer.unwrapEffect(
   Effect.gen(function* () {
     const url = yield* Effect.orElseSucceed(TracesUrlConfig, () => Option.none<string>())
-    const serviceName = yield* Effect.orElseSucceed(Config.withDefault(Config.string("OTEL_SERVICE_NAME"), "peacestate"), () => "peacestate")
+    const serviceName = yield* Effect.orElseSucceed(
+      Config.withDefault(Config.string("OTEL_SERVICE_NAME"), "peacestate"),
+      () => "peacestate"
+    )
     if (Option.isNone(url)) return Layer.empty
     const [OtlpTracer, OtlpSerialization, FetchHttpClient] = yield* Effect.promise(() =>
-      Promise.all([import("@effect/opentelemetry/OtlpTracer"), import("@effect/opentelemetry/OtlpSerialization"), import("@effect/platform/FetchHttpClient")])
+      Promise.all([
+        import("@effect/opentelemetry/OtlpTracer"),
+        import("@effect/opentelemetry/OtlpSerialization"),
+        import("@effect/platform/FetchHttpClient")
+      ])
     )
     yield* Effect.logDebug(`tracing: spans to ${url.value}`)
-    return OtlpTracer.layer({ url: url.value, resource: { serviceName, serviceVersion: "0.1.0" }, exportInterval: "2 seconds" }).pipe(
-      Layer.provide(OtlpSerialization.layerJson),
-      Layer.provide(FetchHttpClient.layer)
-    )
+    return OtlpTracer.layer({
+      url: url.value,
+      resource: { serviceName, serviceVersion: "0.1.0" },
+      exportInterval: "2 seconds"
+    }).pipe(Layer.provide(OtlpSerialization.layerJson), Layer.provide(FetchHttpClient.layer))
   })
 )

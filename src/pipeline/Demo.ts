@@ -17,7 +17,14 @@ import { randomUUID } from "node:crypto"
 import { claimDemoArchive } from "./DemoArchive.js"
 
 export type DemoSource =
-  | { readonly _tag: "Simulator"; readonly seed: number; readonly count: number; readonly drones: number; readonly startMs: number; readonly alertRatio: number }
+  | {
+      readonly _tag: "Simulator"
+      readonly seed: number
+      readonly count: number
+      readonly drones: number
+      readonly startMs: number
+      readonly alertRatio: number
+    }
   | { readonly _tag: "File"; readonly path: string }
 
 export interface DemoOptions {
@@ -44,7 +51,12 @@ const MaxLag = 100_000
 
 /** The key of a raw line: its droneId when it has one, so bad lines still land somewhere stable. */
 const keyOfLine = (line: string): string =>
-  Option.getOrElse(Option.flatMap(Option.fromNullable(/"droneId"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(line)), (m) => Option.fromNullable(m[1])), () => "")
+  Option.getOrElse(
+    Option.flatMap(Option.fromNullable(/"droneId"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(line)), (m) =>
+      Option.fromNullable(m[1])
+    ),
+    () => ""
+  )
 
 /** The demo's input file could not be read. */
 export class DemoSourceError extends Data.TaggedError("DemoSourceError")<{
@@ -66,7 +78,11 @@ const sourceRecords = (source: DemoSource): Stream.Stream<OutgoingRecord, DemoSo
             Stream.splitLines,
             Stream.zipWithIndex,
             Stream.filter(([line]) => line.trim().length > 0),
-            Stream.map(([line, index]) => ({ key: keyOfLine(line), value: line, headers: { "source.file": source.path, "source.line": String(index + 1) } })),
+            Stream.map(([line, index]) => ({
+              key: keyOfLine(line),
+              value: line,
+              headers: { "source.file": source.path, "source.line": String(index + 1) }
+            })),
             Stream.mapError((cause) => new DemoSourceError({ path: source.path, cause }))
           )
         )
@@ -74,7 +90,8 @@ const sourceRecords = (source: DemoSource): Stream.Stream<OutgoingRecord, DemoSo
 
 // A component's count in this run (the demo tags its metrics with a run of its own), read with the fiber's
 // tags in the order the component writes them: Effect's metric keys compare tags in order.
-const countOf = (component: string, counter: Metric.Metric.Counter<number>) => Effect.tagMetrics(count(counter), "component", component)
+const countOf = (component: string, counter: Metric.Metric.Counter<number>) =>
+  Effect.tagMetrics(count(counter), "component", component)
 
 /**
  * The whole pipeline in one process with no services: source → message log → the alerter and archiver
@@ -88,12 +105,21 @@ export const runDemo = (options: DemoOptions) =>
     // The embedded stream starts empty on every run, so the embedded archive is started afresh too,
     // deleting only what an earlier demo provably wrote.
     yield* claimDemoArchive(options.dataDir)
-    yield* Effect.forEach([names.reportsTopic, names.alertsTopic, names.dlqTopic], (t) => log.ensureTopic(t, names.partitions), { discard: true })
+    yield* Effect.forEach(
+      [names.reportsTopic, names.alertsTopic, names.dlqTopic],
+      (t) => log.ensureTopic(t, names.partitions),
+      { discard: true }
+    )
 
     const produced = yield* Ref.make(0)
     const producing = yield* Ref.make(true)
     const components = Layer.merge(AlerterLive.pipe(Layer.provide(AlertSinks.streamSinkLive)), ArchiverLive).pipe(
-      Layer.provide(Layer.succeed(StopWhenIdle, Effect.map(Ref.get(producing), (p) => !p)))
+      Layer.provide(
+        Layer.succeed(
+          StopWhenIdle,
+          Effect.map(Ref.get(producing), (p) => !p)
+        )
+      )
     )
 
     // The embedded producer waits while the consumers lag too far behind, so memory stays bounded
@@ -106,7 +132,13 @@ export const runDemo = (options: DemoOptions) =>
     const produce = sourceRecords(options.source).pipe(
       Stream.rechunk(PublishChunk),
       Stream.runForEachChunk((chunk) =>
-        Effect.zipRight(waitForConsumers, Effect.zipRight(log.publish(names.reportsTopic, Chunk.toReadonlyArray(chunk)), Ref.update(produced, (n) => n + Chunk.size(chunk))))
+        Effect.zipRight(
+          waitForConsumers,
+          Effect.zipRight(
+            log.publish(names.reportsTopic, Chunk.toReadonlyArray(chunk)),
+            Ref.update(produced, (n) => n + Chunk.size(chunk))
+          )
+        )
       ),
       Effect.ensuring(Ref.set(producing, false))
     )
@@ -155,6 +187,10 @@ export const runDemo = (options: DemoOptions) =>
     }
     return summary
   }).pipe(
-    withSettings({ PEACESCORE_THRESHOLD: String(options.threshold), MAX_RECORDS_PER_FILE: String(options.maxRecordsPerFile), IDLE_FLUSH: "30s" }),
+    withSettings({
+      PEACESCORE_THRESHOLD: String(options.threshold),
+      MAX_RECORDS_PER_FILE: String(options.maxRecordsPerFile),
+      IDLE_FLUSH: "30s"
+    }),
     (self) => Effect.flatMap(Effect.sync(randomUUID), (run) => Effect.tagMetrics(self, "run", run))
   )

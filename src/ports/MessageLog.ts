@@ -82,7 +82,9 @@ export class MessageLog extends Context.Tag("peacestate/MessageLog")<
      */
     readonly consume: <E, R>(
       options: ConsumeOptions,
-      handler: (commit: (offsets: ReadonlyArray<PartitionOffset>) => Effect.Effect<void, LogError>) => ConsumerHandler<E, R>
+      handler: (
+        commit: (offsets: ReadonlyArray<PartitionOffset>) => Effect.Effect<void, LogError>
+      ) => ConsumerHandler<E, R>
     ) => Effect.Effect<void, LogError | E, R>
     /** End offsets (next offset to be written) per partition. */
     readonly endOffsets: (topic: string) => Effect.Effect<ReadonlyArray<PartitionOffset>, LogError>

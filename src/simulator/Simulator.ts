@@ -16,7 +16,9 @@ export const reports = (run: SimulationRun): Stream.Stream<Report> => {
   const generate = makeGenerator(run)
   const all =
     run.count > 0
-      ? Stream.range(0, run.count - 1, ChunkSize).pipe(Stream.mapChunks((indices) => Chunk.fromIterable(generate.many(Chunk.toReadonlyArray(indices)))))
+      ? Stream.range(0, run.count - 1, ChunkSize).pipe(
+          Stream.mapChunks((indices) => Chunk.fromIterable(generate.many(Chunk.toReadonlyArray(indices))))
+        )
       : Stream.empty
   return run.rate !== undefined && run.rate > 0
     ? all.pipe(
@@ -29,4 +31,3 @@ export const reports = (run: SimulationRun): Stream.Stream<Report> => {
 /** The simulated reports as wire JSON lines (no trailing newline), chunk by chunk. */
 export const reportLines = (run: SimulationRun): Stream.Stream<string> =>
   reports(run).pipe(Stream.mapChunks(Chunk.map(encodeReport)))
-

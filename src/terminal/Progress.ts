@@ -10,7 +10,12 @@ export const makeCounter: Effect.Effect<Counter> = Ref.make(0)
 export const countInto =
   (counter: Counter) =>
   <A, E, R>(self: Stream.Stream<A, E, R>): Stream.Stream<A, E, R> =>
-    Stream.mapChunksEffect(self, (chunk) => Effect.as(Ref.update(counter, (n) => n + Chunk.size(chunk)), chunk))
+    Stream.mapChunksEffect(self, (chunk) =>
+      Effect.as(
+        Ref.update(counter, (n) => n + Chunk.size(chunk)),
+        chunk
+      )
+    )
 
 /** Write one progress line to stderr: replacing the previous one on a terminal, as a JSON line otherwise. */
 export const writeProgress = (line: string): Effect.Effect<void> =>
@@ -25,14 +30,21 @@ export const writeProgress = (line: string): Effect.Effect<void> =>
 export const withProgress = <A, E, R>(
   self: Effect.Effect<A, E, R>,
   render: (elapsedSeconds: number) => Effect.Effect<string>,
-  options: { readonly every?: Duration.DurationInput; readonly quietEvery?: Duration.DurationInput; readonly enabled?: boolean } = {}
+  options: {
+    readonly every?: Duration.DurationInput
+    readonly quietEvery?: Duration.DurationInput
+    readonly enabled?: boolean
+  } = {}
 ): Effect.Effect<A, E, R> => {
   const enabled = options.enabled ?? true
-  const period = isTerminal() ? options.every ?? "500 millis" : options.quietEvery
+  const period = isTerminal() ? (options.every ?? "500 millis") : options.quietEvery
   if (!enabled || period === undefined) return self
   const started = Date.now()
   const tick = Effect.suspend(() => render((Date.now() - started) / 1000)).pipe(Effect.flatMap(writeProgress))
-  const newline = Effect.when(Effect.sync(() => process.stderr.write("\n")), isTerminal)
+  const newline = Effect.when(
+    Effect.sync(() => process.stderr.write("\n")),
+    isTerminal
+  )
   return Effect.acquireUseRelease(
     Effect.fork(Effect.interruptible(Effect.forever(Effect.delay(tick, period)))),
     () => self,

@@ -6,7 +6,9 @@ import type { OutgoingRecord } from "../../src/ports/MessageLog.js"
 
 const MaxSendBytes = 900_000
 const sizeOf = (r: OutgoingRecord) =>
-  64 + r.key.length * 3 + (typeof r.value === "string" ? Buffer.byteLength(r.value) : r.value.byteLength) +
+  64 +
+  r.key.length * 3 +
+  (typeof r.value === "string" ? Buffer.byteLength(r.value) : r.value.byteLength) +
   (r.headers === undefined ? 0 : Object.entries(r.headers).reduce((n, [k, v]) => n + k.length + v.length * 3, 0))
 
 /** Greedy: a record opens a new send when it would take the current one past the limit. */
@@ -26,11 +28,17 @@ const plain = (records: ReadonlyArray<OutgoingRecord>): Array<Array<string>> => 
   return chunks
 }
 
-const record: fc.Arbitrary<OutgoingRecord> = fc.record({
-  key: fc.string({ maxLength: 8 }),
-  value: fc.oneof(fc.nat(400_000).map((n) => "v".repeat(n)), fc.nat(1_000_000).map((n) => new Uint8Array(n))),
-  headers: fc.option(fc.dictionary(fc.string({ maxLength: 4 }), fc.string({ maxLength: 4 })), { nil: undefined })
-}, { requiredKeys: ["key", "value"] })
+const record: fc.Arbitrary<OutgoingRecord> = fc.record(
+  {
+    key: fc.string({ maxLength: 8 }),
+    value: fc.oneof(
+      fc.nat(400_000).map((n) => "v".repeat(n)),
+      fc.nat(1_000_000).map((n) => new Uint8Array(n))
+    ),
+    headers: fc.option(fc.dictionary(fc.string({ maxLength: 4 }), fc.string({ maxLength: 4 })), { nil: undefined })
+  },
+  { requiredKeys: ["key", "value"] }
+)
 
 describe("KafkaLog chunksOf", () => {
   it("splits like the greedy loop: same records, same order, same boundaries", () =>

@@ -62,8 +62,14 @@ describe("Membership", () => {
   it("a member whose id changed (the group dropped it) loses every position and hears everything revoked and added", () =>
     fc.assert(
       fc.property(reachable, partitions, (m, next) => {
-        const joined = Membership.apply(Membership.announce(m, { generation: m.generation + 1, partitions: next, memberId: "a" })).membership
-        const dropped = Membership.announce(joined, { generation: joined.generation + 1, partitions: next, memberId: "a2" })
+        const joined = Membership.apply(
+          Membership.announce(m, { generation: m.generation + 1, partitions: next, memberId: "a" })
+        ).membership
+        const dropped = Membership.announce(joined, {
+          generation: joined.generation + 1,
+          partitions: next,
+          memberId: "a2"
+        })
         const { added, membership, revoked } = Membership.apply(dropped)
         expect(revoked).toEqual(joined.owned)
         expect(added).toEqual(joined.owned)
@@ -108,12 +114,20 @@ describe("Membership", () => {
             })
           }
           if (o._tag === "advance" && Membership.owns(m, o.partition)) {
-            expect(Membership.positionOf(next, o.partition)).toEqual(Option.some(Math.max(o.next, Option.getOrElse(Membership.positionOf(m, o.partition), () => 0))))
+            expect(Membership.positionOf(next, o.partition)).toEqual(
+              Option.some(
+                Math.max(
+                  o.next,
+                  Option.getOrElse(Membership.positionOf(m, o.partition), () => 0)
+                )
+              )
+            )
           }
           if (o._tag === "apply") {
             // Kept partitions keep their positions unless the member was dropped.
             next.owned.forEach((p) => {
-              if (!m.lost && m.owned.includes(p)) expect(Membership.positionOf(next, p)).toEqual(Membership.positionOf(m, p))
+              if (!m.lost && m.owned.includes(p))
+                expect(Membership.positionOf(next, p)).toEqual(Membership.positionOf(m, p))
             })
           }
           return next
@@ -128,7 +142,9 @@ describe("Membership", () => {
         if (Membership.pending(m)) expect(verdict).toEqual(Membership.Verdict.Stale({ partitions: ps }))
         else {
           const foreign = ps.filter((p) => !m.owned.includes(p))
-          expect(verdict).toEqual(foreign.length === 0 ? Membership.Verdict.Accepted() : Membership.Verdict.NotOwned({ partitions: foreign }))
+          expect(verdict).toEqual(
+            foreign.length === 0 ? Membership.Verdict.Accepted() : Membership.Verdict.NotOwned({ partitions: foreign })
+          )
         }
       })
     ))
@@ -138,21 +154,36 @@ describe("Membership", () => {
       fc.property(reachable, fc.integer({ min: 0, max: 11 }), fc.uniqueArray(fc.nat(1100)), (m, p, offsets) => {
         const run = sorted(offsets)
         const fresh = Membership.unseen(m, p, run, (o) => o)
-        expect(fresh).toEqual(Option.match(Membership.positionOf(m, p), { onNone: () => run, onSome: (pos) => run.filter((o) => o >= pos) }))
+        expect(fresh).toEqual(
+          Option.match(Membership.positionOf(m, p), { onNone: () => run, onSome: (pos) => run.filter((o) => o >= pos) })
+        )
       })
     ))
 
   it("caught up: every owned partition read to its end, from its position, else its commit, else the log's start", () => {
-    const m = Membership.seek(Membership.assign(Membership.empty, { generation: 1, partitions: [0, 1, 2], memberId: "a" }).membership, 0, 10)
+    const m = Membership.seek(
+      Membership.assign(Membership.empty, { generation: 1, partitions: [0, 1, 2], memberId: "a" }).membership,
+      0,
+      10
+    )
     const ends = [
       { partition: 0, low: 0, high: 10 },
       { partition: 1, low: 5, high: 7 },
       { partition: 2, low: 3, high: 3 }
     ]
     expect(Membership.unpositioned(m)).toEqual([1, 2])
-    expect(Membership.caughtUp(m, ends, [{ partition: 1, offset: 7 }, { partition: 2, offset: -1 }])).toBe(true)
+    expect(
+      Membership.caughtUp(m, ends, [
+        { partition: 1, offset: 7 },
+        { partition: 2, offset: -1 }
+      ])
+    ).toBe(true)
     expect(Membership.caughtUp(m, ends, [{ partition: 1, offset: 6 }])).toBe(false)
     expect(Membership.caughtUp(m, ends.slice(0, 2), [{ partition: 1, offset: 7 }])).toBe(false)
-    expect(Membership.caughtUp(Membership.announce(m, { generation: 2, partitions: [0], memberId: "a" }), ends, [{ partition: 1, offset: 7 }])).toBe(false)
+    expect(
+      Membership.caughtUp(Membership.announce(m, { generation: 2, partitions: [0], memberId: "a" }), ends, [
+        { partition: 1, offset: 7 }
+      ])
+    ).toBe(false)
   })
 })

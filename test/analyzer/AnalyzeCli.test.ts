@@ -10,7 +10,18 @@ import { runCli } from "../support/RunCli.js"
 const dir = mkdtempSync(join(tmpdir(), "peacestate-analyze-"))
 const data = join(dir, "data")
 const sim = { seed: 5, count: 6000, drones: 25, startMs: Date.parse("2026-11-06T22:00:00Z"), alertRatio: 0.1 }
-const args = ["--seed", "5", "--count", "6000", "--drones", "25", "--start", "2026-11-06T22:00:00Z", "--alert-ratio", "0.1"]
+const args = [
+  "--seed",
+  "5",
+  "--count",
+  "6000",
+  "--drones",
+  "25",
+  "--start",
+  "2026-11-06T22:00:00Z",
+  "--alert-ratio",
+  "0.1"
+]
 const simulated = Chunk.toReadonlyArray(Effect.runSync(Stream.runCollect(reports(sim))))
 const lastJson = (stdout: string) => JSON.parse(stdout.trimEnd().split("\n").at(-1)!)
 
@@ -21,13 +32,18 @@ describe("peacestate analyze", () => {
     const expected = toAnalysis(ofReports(simulated, 20))
 
     // ANALYZER_MIN_BYTES_PER_WORKER=0: use the worker pool even for this small archive.
-    const full = await runCli(["analyze", "--source", data, "--json", "--workers", "2"], { ANALYZER_MIN_BYTES_PER_WORKER: "0", LOG_LEVEL: "debug" })
+    const full = await runCli(["analyze", "--source", data, "--json", "--workers", "2"], {
+      ANALYZER_MIN_BYTES_PER_WORKER: "0",
+      LOG_LEVEL: "debug"
+    })
     expect(full.code, full.stderr).toBe(0)
     expect(lastJson(full.stdout)).toStrictEqual(expected)
     expect(full.stderr).toMatch(/analyzed \d+\/\d+ files/)
     expect(full.stderr).toContain("with 2 worker threads")
 
-    const shards = await Promise.all([0, 1, 2].map((i) => runCli(["analyze", "--source", data, "--shard", `${i}/3`, "--workers", "1"])))
+    const shards = await Promise.all(
+      [0, 1, 2].map((i) => runCli(["analyze", "--source", data, "--shard", `${i}/3`, "--workers", "1"]))
+    )
     shards.forEach((s, i) => writeFileSync(join(dir, `state-${i}.json`), s.stdout))
     const merged = await runCli(["analyze", "merge", ...[0, 1, 2].map((i) => join(dir, `state-${i}.json`)), "--json"])
     expect(merged.code, merged.stderr).toBe(0)
@@ -35,7 +51,20 @@ describe("peacestate analyze", () => {
 
     const from = "2026-11-07T01:00:00Z"
     const until = "2026-11-07T03:00:00Z"
-    const window = await runCli(["analyze", "--source", data, "--json", "--from", from, "--until", until, "--workers", "0", "--threshold", "30"])
+    const window = await runCli([
+      "analyze",
+      "--source",
+      data,
+      "--json",
+      "--from",
+      from,
+      "--until",
+      until,
+      "--workers",
+      "0",
+      "--threshold",
+      "30"
+    ])
     expect(window.code, window.stderr).toBe(0)
     const inWindow = simulated.filter((r) => r.timestamp >= "2026-11-07T01" && r.timestamp < "2026-11-07T03")
     expect(inWindow.length).toBeGreaterThan(0)

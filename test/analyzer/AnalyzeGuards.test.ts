@@ -11,7 +11,18 @@ import { runCli } from "../support/RunCli.js"
 const dir = mkdtempSync(join(tmpdir(), "peacestate-guards-"))
 const data = join(dir, "data")
 const sim = { seed: 11, count: 8000, drones: 20, startMs: Date.parse("2026-11-06T22:00:00Z"), alertRatio: 0.2 }
-const args = ["--seed", "11", "--count", "8000", "--drones", "20", "--start", "2026-11-06T22:00:00Z", "--alert-ratio", "0.2"]
+const args = [
+  "--seed",
+  "11",
+  "--count",
+  "8000",
+  "--drones",
+  "20",
+  "--start",
+  "2026-11-06T22:00:00Z",
+  "--alert-ratio",
+  "0.2"
+]
 const simulated = Chunk.toReadonlyArray(Effect.runSync(Stream.runCollect(reports(sim))))
 const lastJson = (stdout: string) => JSON.parse(stdout.trimEnd().split("\n").at(-1)!)
 /** The failure lines of stderr (JSON lines, as stderr is not a terminal here). */
@@ -38,7 +49,9 @@ describe("analyze merge: refuses what does not add up", () => {
     expect(Either.isRight(checkShards([state(2, 3), state(0, 3), state(1, 3)], false))).toBe(true)
   })
   it("the same shard twice", () => {
-    expect(checkShards([state(0, 2), state(0, 2), state(1, 2)], false)).toStrictEqual(Either.left("shard 0/2 is given twice (s0of2.json, s0of2.json)"))
+    expect(checkShards([state(0, 2), state(0, 2), state(1, 2)], false)).toStrictEqual(
+      Either.left("shard 0/2 is given twice (s0of2.json, s0of2.json)")
+    )
   })
   it("shards of two splits: other counts, threshold, interval, source, file list", () => {
     const mixes: ReadonlyArray<[NamedState, string]> = [
@@ -66,7 +79,17 @@ describe("analyze merge: refuses what does not add up", () => {
 
 describe("peacestate analyze on a real archive", () => {
   it("shards carry their split; merge refuses duplicates, mixtures, gaps and non-states with one line; --allow-partial says PARTIAL", async () => {
-    const demo = await runCli(["demo", ...args, "--data-dir", data, "--json", "--workers", "0", "--max-records-per-file", "300"])
+    const demo = await runCli([
+      "demo",
+      ...args,
+      "--data-dir",
+      data,
+      "--json",
+      "--workers",
+      "0",
+      "--max-records-per-file",
+      "300"
+    ])
     expect(demo.code, demo.stderr).toBe(0)
     const shard = async (spec: string, more: ReadonlyArray<string> = []) => {
       const r = await runCli(["analyze", "--source", data, "--shard", spec, "--workers", "0", ...more])
@@ -75,9 +98,18 @@ describe("peacestate analyze on a real archive", () => {
       writeFileSync(file, r.stdout)
       return file
     }
-    const [a0, a1, b1, t1] = await Promise.all([shard("0/2"), shard("1/2"), shard("1/3"), shard("1/2", ["--threshold", "30"])])
+    const [a0, a1, b1, t1] = await Promise.all([
+      shard("0/2"),
+      shard("1/2"),
+      shard("1/3"),
+      shard("1/2", ["--threshold", "30"])
+    ])
     const s0 = JSON.parse(readFileSync(a0!, "utf8"))
-    expect(s0).toMatchObject({ peacestatePartial: 1, shard: { index: 0, count: 2 }, split: { threshold: 20, source: data } })
+    expect(s0).toMatchObject({
+      peacestatePartial: 1,
+      shard: { index: 0, count: 2 },
+      split: { threshold: 20, source: data }
+    })
     expect(s0.split.files).toBeGreaterThan(s0.files)
 
     const merge = (...files: ReadonlyArray<string>) => runCli(["analyze", "merge", ...files, "--json"])
@@ -114,7 +146,9 @@ describe("peacestate analyze on a real archive", () => {
     const until = "2026-11-07T02:30:00.000Z"
     const r = await runCli(["analyze", "--source", data, "--json", "--from", from, "--until", until, "--workers", "0"])
     expect(r.code, r.stderr).toBe(0)
-    const inWindow = simulated.filter((x) => Date.parse(x.timestamp) >= Date.parse(from) && Date.parse(x.timestamp) < Date.parse(until))
+    const inWindow = simulated.filter(
+      (x) => Date.parse(x.timestamp) >= Date.parse(from) && Date.parse(x.timestamp) < Date.parse(until)
+    )
     expect(inWindow.length).toBe(20 * (60 - 17 + 60 + 30))
     expect(lastJson(r.stdout)).toStrictEqual(toAnalysis(ofReports(inWindow, 20)))
     const reversed = await runCli(["analyze", "--source", data, "--from", until, "--until", from])
@@ -132,7 +166,9 @@ describe("peacestate analyze on a real archive", () => {
       runCli(["analyze", "--source", data, "--json", "--from", "2030-01-01", "--until", "2030-01-02"])
     ])
     expect(inside.code).toBe(1)
-    expect(inside.stderr).toContain(`${join(data, "reports")} is not an archive (it has no reports/ folder); the archive root is the folder that holds reports/, e.g. --source ${data}`)
+    expect(inside.stderr).toContain(
+      `${join(data, "reports")} is not an archive (it has no reports/ folder); the archive root is the folder that holds reports/, e.g. --source ${data}`
+    )
     expect(inside.stdout).toBe("")
     expect(missing.code).toBe(1)
     expect(missing.stderr).toContain("the folder does not exist")

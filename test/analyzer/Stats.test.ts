@@ -11,7 +11,10 @@ import * as Arb from "../support/Arbitraries.js"
 const report = Arb.report.chain((r) =>
   fc
     .record({
-      names: fc.array(fc.constantFrom("Ada Morel", "Basile Roux", "Zoe Petit"), { minLength: r.citizens.length, maxLength: r.citizens.length }),
+      names: fc.array(fc.constantFrom("Ada Morel", "Basile Roux", "Zoe Petit"), {
+        minLength: r.citizens.length,
+        maxLength: r.citizens.length
+      }),
       words: fc.array(fc.constantFrom("queue", "riot", "harmony"), { maxLength: 5 }),
       lat: fc.constantFrom(48.8512, 48.8599, 48.861, -0.005),
       lon: fc.constantFrom(2.3512, 2.36, -179.995)
@@ -25,10 +28,22 @@ const report = Arb.report.chain((r) =>
 )
 const threshold = fc.integer({ min: 0, max: 101 })
 const stats = fc.tuple(fc.array(report, { maxLength: 8 }), threshold).map(([rs, t]) => ofReports(rs, t))
-const sameThreshold = threshold.chain((t) => fc.tuple(...[0, 1, 2].map(() => fc.array(report, { maxLength: 6 }).map((rs) => ofReports(rs, t)))))
+const sameThreshold = threshold.chain((t) =>
+  fc.tuple(...[0, 1, 2].map(() => fc.array(report, { maxLength: 6 }).map((rs) => ofReports(rs, t))))
+)
 
-const normal = (s: Stats) => ({ ...s, alertWords: sorted(s.alertWords), cells: sorted(s.cells), offenders: sorted(s.offenders) })
-const sorted = (r: Readonly<Record<string, number>>) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== 0).sort(([a], [b]) => (a < b ? -1 : 1)))
+const normal = (s: Stats) => ({
+  ...s,
+  alertWords: sorted(s.alertWords),
+  cells: sorted(s.cells),
+  offenders: sorted(s.offenders)
+})
+const sorted = (r: Readonly<Record<string, number>>) =>
+  Object.fromEntries(
+    Object.entries(r)
+      .filter(([, v]) => v !== 0)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+  )
 
 describe("Stats monoid", () => {
   it.prop("left and right identity", [stats], ([s]) => {
@@ -67,12 +82,19 @@ describe("Stats monoid", () => {
 
   it.prop(
     "the columnar fold within a [from, until) window = the reference fold of the reports in it",
-    [fc.array(report, { maxLength: 60 }), threshold, fc.date({ min: new Date("2020-01-01"), max: new Date("2030-01-01") }), fc.integer({ min: 0, max: 10 * 365 * 86_400_000 })],
+    [
+      fc.array(report, { maxLength: 60 }),
+      threshold,
+      fc.date({ min: new Date("2020-01-01"), max: new Date("2030-01-01") }),
+      fc.integer({ min: 0, max: 10 * 365 * 86_400_000 })
+    ],
     ([reports, t, from, length]) => {
       const window = { from: from.getTime(), until: from.getTime() + length }
       const bytes = encodeReports(reports.map((r, i) => ({ report: r, partition: 0, offset: i })))
       const columns = Either.getOrElse(readReportColumnsEither(bytes), (e) => expect.fail(e.message))
-      const inside = reports.filter((r) => Date.parse(r.timestamp) >= window.from && Date.parse(r.timestamp) < window.until)
+      const inside = reports.filter(
+        (r) => Date.parse(r.timestamp) >= window.from && Date.parse(r.timestamp) < window.until
+      )
       expect(normal(foldColumns(columns, t, window))).toStrictEqual(normal(ofReports(inside, t)))
     }
   )
@@ -83,14 +105,21 @@ describe("Stats monoid", () => {
       ...r,
       timestamp: "2026-11-07T09:17:00.000Z",
       location: { latitude: 48.85661, longitude: -2.35222 },
-      citizens: [{ name: "Ada", peacescore: 7 }, { name: "Bob", peacescore: 20 }, { name: "Ada", peacescore: 0 }],
+      citizens: [
+        { name: "Ada", peacescore: 7 },
+        { name: "Bob", peacescore: 20 },
+        { name: "Ada", peacescore: 0 }
+      ],
       words: ["queue", "queue", "leader"]
     }
     const a = toAnalysis(ofReport(saturday))
     expect(a.weekdayVsWeekend.weekend).toStrictEqual({ reports: 1, alerts: 2, alertsPerReport: 2 })
     expect(a.weekdayVsWeekend.weekday).toStrictEqual({ reports: 0, alerts: 0, alertsPerReport: 0 })
     expect(a.alertsByHour[9]).toBe(2)
-    expect(a.topAlertWords).toStrictEqual([{ word: "queue", count: 2 }, { word: "leader", count: 1 }])
+    expect(a.topAlertWords).toStrictEqual([
+      { word: "queue", count: 2 },
+      { word: "leader", count: 1 }
+    ])
     expect(a.hotspots).toStrictEqual([{ latitude: 48.85, longitude: -2.36, alerts: 2 }])
     expect(a.repeatOffenders).toStrictEqual([{ name: "Ada", alerts: 2 }])
   })

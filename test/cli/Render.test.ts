@@ -19,7 +19,16 @@ describe("the officers' summary", () => {
   it("counts with their rates, a word where a row has no data, singular and plural", () => {
     // Monday 2026-11-02: 00h twice (one alert of two reports), 01h once, no weekend.
     const text = renderAnalysis(
-      toAnalysis(ofReports([report("2026-11-02T00:10:00.000Z", [5]), report("2026-11-02T00:20:00.000Z", [90]), report("2026-11-02T01:00:00.000Z", [50])], 20))
+      toAnalysis(
+        ofReports(
+          [
+            report("2026-11-02T00:10:00.000Z", [5]),
+            report("2026-11-02T00:20:00.000Z", [90]),
+            report("2026-11-02T01:00:00.000Z", [50])
+          ],
+          20
+        )
+      )
     )
     expect(text).toContain("3 reports · 1 alert (citizens with peacescore < 20) · 33.33 per 100 reports")
     expect(text).toMatch(/weekday +3 reports +1 alert +33\.33 per 100 reports/)

@@ -9,16 +9,30 @@ const skip = skipReason()
 
 // Low group timeouts so joins and rebalances take a fraction of a second (the broker has
 // group.initial.rebalance.delay.ms=0; its group.min.session.timeout.ms is 6 s).
-const runPrefix = messageLogContract("Kafka", KafkaLog.layerWith(kafkaBrokers(), { clientId: "peacestate-contract", sessionTimeout: 6_000, rebalanceTimeout: 5_000, heartbeatInterval: 300, retries: 3 }), {
-  skip,
-  prefix,
-  timeout: "60 seconds"
-})
+const runPrefix = messageLogContract(
+  "Kafka",
+  KafkaLog.layerWith(kafkaBrokers(), {
+    clientId: "peacestate-contract",
+    sessionTimeout: 6_000,
+    rebalanceTimeout: 5_000,
+    heartbeatInterval: 300,
+    retries: 3
+  }),
+  {
+    skip,
+    prefix,
+    timeout: "60 seconds"
+  }
+)
 
 // The topics of this suite are throw-away: delete them so repeated runs don't pile up partitions.
 afterAll(async () => {
   if (skip !== undefined) return
-  const admin = new Kafka({ brokers: [...kafkaBrokers()], clientId: "peacestate-contract-cleanup", logLevel: logLevel.NOTHING }).admin()
+  const admin = new Kafka({
+    brokers: [...kafkaBrokers()],
+    clientId: "peacestate-contract-cleanup",
+    logLevel: logLevel.NOTHING
+  }).admin()
   await admin.connect()
   const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${runPrefix}.`))
   if (topics.length > 0) await admin.deleteTopics({ topics }).catch(() => undefined)

@@ -8,7 +8,10 @@ import { ObjectStore } from "../../src/ports/ObjectStore.js"
 import { bytesOf, listKeys, objectStoreContract } from "./ObjectStoreContract.js"
 
 const TempFolderStore = Layer.unwrapScoped(
-  Effect.map(Effect.flatMap(FileSystem.FileSystem, (fs) => fs.makeTempDirectoryScoped({ prefix: "peacestate-store-" })), LocalObjectStore.layer)
+  Effect.map(
+    Effect.flatMap(FileSystem.FileSystem, (fs) => fs.makeTempDirectoryScoped({ prefix: "peacestate-store-" })),
+    LocalObjectStore.layer
+  )
 ).pipe(Layer.provideMerge(NodeContext.layer))
 
 objectStoreContract("local folder", TempFolderStore)
@@ -24,27 +27,41 @@ describe("LocalObjectStore", () => {
         // What a crash between write and rename leaves behind.
         yield* fs.writeFileString(path.join(store.root, "tmp", "a", ".tmp-0b7e4a1c"), "partial")
         expect(yield* listKeys("tmp/")).toStrictEqual(["tmp/a/real.bin"])
-      }))
+      })
+    )
 
     it.effect("a listing taken while puts are running shows only whole objects", () =>
       Effect.gen(function* () {
         const store = yield* ObjectStore
         const keys = Array.from({ length: 40 }, (_, i) => `busy/k${String(i).padStart(3, "0")}`)
-        const writers = Effect.forEach(keys, (k) => store.put(k, bytesOf(200_000, 1)), { concurrency: 8, discard: true })
+        const writers = Effect.forEach(keys, (k) => store.put(k, bytesOf(200_000, 1)), {
+          concurrency: 8,
+          discard: true
+        })
         const listings = Effect.forEach(Array.from({ length: 20 }), () => listKeys("busy/"), { concurrency: 1 })
         const [, seen] = yield* Effect.all([writers, listings], { concurrency: 2 })
         seen.flat().forEach((k) => expect(keys).toContain(k))
-        const sizes = yield* Effect.forEach(seen.flat(), (k) => Effect.map(store.head(k), Option.map((i) => i.size)))
+        const sizes = yield* Effect.forEach(seen.flat(), (k) =>
+          Effect.map(
+            store.head(k),
+            Option.map((i) => i.size)
+          )
+        )
         sizes.forEach((s) => expect(s).toStrictEqual(Option.some(200_000)))
         expect(yield* listKeys("busy/")).toStrictEqual(keys)
-      }))
+      })
+    )
   })
 })
 
 describe("ArchiveRoot", () => {
   it("parses s3:// roots and normalises the prefix", () => {
-    expect(parseRoot("s3://peacestate/archive/v1")).toStrictEqual(ArchiveRoot.S3({ bucket: "peacestate", prefix: "archive/v1" }))
-    expect(parseRoot("s3://peacestate/archive/v1/")).toStrictEqual(ArchiveRoot.S3({ bucket: "peacestate", prefix: "archive/v1" }))
+    expect(parseRoot("s3://peacestate/archive/v1")).toStrictEqual(
+      ArchiveRoot.S3({ bucket: "peacestate", prefix: "archive/v1" })
+    )
+    expect(parseRoot("s3://peacestate/archive/v1/")).toStrictEqual(
+      ArchiveRoot.S3({ bucket: "peacestate", prefix: "archive/v1" })
+    )
     expect(parseRoot("s3://peacestate")).toStrictEqual(ArchiveRoot.S3({ bucket: "peacestate", prefix: "" }))
     expect(parseRoot("s3://peacestate/")).toStrictEqual(ArchiveRoot.S3({ bucket: "peacestate", prefix: "" }))
     expect(parseRoot("S3://b//x//")).toStrictEqual(ArchiveRoot.S3({ bucket: "b", prefix: "x" }))
@@ -74,5 +91,6 @@ describe("ArchiveRoot", () => {
         return yield* listKeys("reports/")
       }).pipe(Effect.provide(storeLayer(parseRoot(dir))))
       expect(keys).toStrictEqual(["reports/date=2026-11-02/hour=09/x+0001+00000000000000000042.parquet"])
-    }).pipe(Effect.provide(NodeContext.layer)))
+    }).pipe(Effect.provide(NodeContext.layer))
+  )
 })

@@ -10,7 +10,8 @@ export interface ContractOptions {
 }
 
 /** Deterministic bytes covering every byte value. */
-export const bytesOf = (length: number, seed = 0): Uint8Array => Uint8Array.from({ length }, (_, i) => (i * 131 + seed * 7 + (i >> 8)) & 0xff)
+export const bytesOf = (length: number, seed = 0): Uint8Array =>
+  Uint8Array.from({ length }, (_, i) => (i * 131 + seed * 7 + (i >> 8)) & 0xff)
 
 const text = (s: string) => new TextEncoder().encode(s)
 
@@ -24,17 +25,23 @@ export const expectSameBytes = (actual: Uint8Array, expected: Uint8Array) => {
 const plain = (bytes: Uint8Array): Uint8Array => new Uint8Array(bytes)
 
 /** S3's listing order: UTF-8 byte order of the keys. */
-export const byteOrder = (keys: ReadonlyArray<string>): Array<string> => [...keys].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
+export const byteOrder = (keys: ReadonlyArray<string>): Array<string> =>
+  [...keys].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
 
 export const listAll = (prefix: string) =>
-  Effect.flatMap(ObjectStore, (store) => Stream.runCollect(store.list(prefix))).pipe(Effect.map((c): Array<ObjectInfo> => Chunk.toArray(c)))
+  Effect.flatMap(ObjectStore, (store) => Stream.runCollect(store.list(prefix))).pipe(
+    Effect.map((c): Array<ObjectInfo> => Chunk.toArray(c))
+  )
 
 export const listKeys = (prefix: string) => Effect.map(listAll(prefix), (objects) => objects.map((o) => o.key))
 
 const putAll = (entries: ReadonlyArray<readonly [string, Uint8Array]>) =>
-  Effect.flatMap(ObjectStore, (store) => Effect.forEach(entries, ([key, bytes]) => store.put(key, bytes), { concurrency: 8, discard: true }))
+  Effect.flatMap(ObjectStore, (store) =>
+    Effect.forEach(entries, ([key, bytes]) => store.put(key, bytes), { concurrency: 8, discard: true })
+  )
 
-const getBytes = (key: string) => Effect.flatMap(ObjectStore, (store) => store.get(key)).pipe(Effect.map(Option.map(plain)))
+const getBytes = (key: string) =>
+  Effect.flatMap(ObjectStore, (store) => store.get(key)).pipe(Effect.map(Option.map(plain)))
 
 const hiveKeys = [
   "reports/date=2026-11-02/hour=09/x+0001+00000000000000000042.parquet",
@@ -60,7 +67,11 @@ const hiveKeys = [
  * Every adapter (local folder, S3) runs it, so the embedded mode cannot drift from S3. Each test works in
  * its own key namespace; the store may be shared with earlier runs, so nothing assumes an empty store.
  */
-export const objectStoreContract = <E>(name: string, storeLayer: Layer.Layer<ObjectStore, E>, options: ContractOptions = {}) =>
+export const objectStoreContract = <E>(
+  name: string,
+  storeLayer: Layer.Layer<ObjectStore, E>,
+  options: ContractOptions = {}
+) =>
   layer(storeLayer, { excludeTestServices: true, timeout: "60 seconds" })(`ObjectStore contract: ${name}`, (it) => {
     it.effect("put then get returns the same binary bytes, and head the size", () =>
       Effect.gen(function* () {
@@ -73,22 +84,34 @@ export const objectStoreContract = <E>(name: string, storeLayer: Layer.Layer<Obj
         expect(Option.getOrThrow(yield* getBytes("roundtrip/small.bin"))).toStrictEqual(small)
         expectSameBytes(Option.getOrThrow(yield* getBytes("roundtrip/large.bin")), large)
         expect(Option.getOrThrow(yield* getBytes("roundtrip/empty.bin"))).toStrictEqual(new Uint8Array(0))
-        expect(yield* store.head("roundtrip/large.bin")).toStrictEqual(Option.some({ key: "roundtrip/large.bin", size: 300_000 }))
-        expect(yield* store.head("roundtrip/empty.bin")).toStrictEqual(Option.some({ key: "roundtrip/empty.bin", size: 0 }))
-      }))
+        expect(yield* store.head("roundtrip/large.bin")).toStrictEqual(
+          Option.some({ key: "roundtrip/large.bin", size: 300_000 })
+        )
+        expect(yield* store.head("roundtrip/empty.bin")).toStrictEqual(
+          Option.some({ key: "roundtrip/empty.bin", size: 0 })
+        )
+      })
+    )
 
     it.effect("get and head of a missing key are None", () =>
       Effect.gen(function* () {
         const store = yield* ObjectStore
         yield* store.put("missing/present/leaf", text("x"))
-        const absent = ["missing/never-written", "missing/present", "missing/present/", "missing/pres", ...(options.keyBelowAnObject === false ? [] : ["missing/present/leaf/below"])]
+        const absent = [
+          "missing/never-written",
+          "missing/present",
+          "missing/present/",
+          "missing/pres",
+          ...(options.keyBelowAnObject === false ? [] : ["missing/present/leaf/below"])
+        ]
         yield* Effect.forEach(absent, (key) =>
           Effect.gen(function* () {
             expect(yield* store.get(key), key).toStrictEqual(Option.none())
             expect(yield* store.head(key), key).toStrictEqual(Option.none())
           })
         )
-      }))
+      })
+    )
 
     it.effect("a put replaces the whole object", () =>
       Effect.gen(function* () {
@@ -98,7 +121,8 @@ export const objectStoreContract = <E>(name: string, storeLayer: Layer.Layer<Obj
         expect(yield* getBytes("overwrite/o")).toStrictEqual(Option.some(text("short")))
         expect(Option.map(yield* store.head("overwrite/o"), (i) => i.size)).toStrictEqual(Option.some(5))
         expect(yield* listKeys("overwrite/")).toStrictEqual(["overwrite/o"])
-      }))
+      })
+    )
 
     it.effect("concurrent puts of one key leave one whole version", () =>
       Effect.gen(function* () {
@@ -108,7 +132,8 @@ export const objectStoreContract = <E>(name: string, storeLayer: Layer.Layer<Obj
         const got = Option.getOrThrow(yield* getBytes("atomic/same"))
         expect(versions.some((v) => Buffer.from(v).equals(Buffer.from(got)))).toBe(true)
         expect(yield* listKeys("atomic/")).toStrictEqual(["atomic/same"])
-      }))
+      })
+    )
 
     it.effect("getRange reads [start, end), suffixes for a negative start, and clips at the end", () =>
       Effect.gen(function* () {
@@ -131,7 +156,8 @@ export const objectStoreContract = <E>(name: string, storeLayer: Layer.Layer<Obj
         yield* store.put("range/empty", new Uint8Array(0))
         expect(plain(yield* store.getRange("range/empty", 0))).toStrictEqual(new Uint8Array(0))
         expect(plain(yield* store.getRange("range/empty", -4))).toStrictEqual(new Uint8Array(0))
-      }))
+      })
+    )
 
     it.effect("getRange of a missing key fails with StoreError", () =>
       Effect.gen(function* () {
@@ -140,7 +166,8 @@ export const objectStoreContract = <E>(name: string, storeLayer: Layer.Layer<Obj
         expect(error).toBeInstanceOf(StoreError)
         expect(error.operation).toBe("getRange")
         expect(error.key).toBe("range-missing/nothing")
-      }))
+      })
+    )
 
     it.effect("list returns exactly the keys under a prefix, in key order, with sizes", () =>
       Effect.gen(function* () {
@@ -164,20 +191,29 @@ export const objectStoreContract = <E>(name: string, storeLayer: Layer.Layer<Obj
           "list/nothing-here/",
           "list/reports/date=2026-11-02/hour=09/x+0001+00000000000000000042.parquet"
         ]
-        yield* Effect.forEach(prefixes, (prefix) => Effect.map(listKeys(prefix), (got) => expect(got, prefix).toStrictEqual(expectUnder(prefix))))
+        yield* Effect.forEach(prefixes, (prefix) =>
+          Effect.map(listKeys(prefix), (got) => expect(got, prefix).toStrictEqual(expectUnder(prefix)))
+        )
         const sizes = yield* listAll("list/")
         expect(sizes.map((o) => o.size)).toStrictEqual(expectUnder("list/").map((k) => keys.indexOf(k) + 1))
-        expect(yield* getBytes("list/names/%41")).toStrictEqual(Option.some(bytesOf(keys.indexOf("list/names/%41") + 1, keys.indexOf("list/names/%41"))))
-      }))
+        expect(yield* getBytes("list/names/%41")).toStrictEqual(
+          Option.some(bytesOf(keys.indexOf("list/names/%41") + 1, keys.indexOf("list/names/%41")))
+        )
+      })
+    )
 
     it.effect("list pages through more keys than one page holds", () =>
       Effect.gen(function* () {
         const count = options.manyKeys ?? 25
-        const keys = Array.from({ length: count }, (_, i) => `paging/${i % 3 === 0 ? "a" : "b"}/k${String(i).padStart(5, "0")}`)
+        const keys = Array.from(
+          { length: count },
+          (_, i) => `paging/${i % 3 === 0 ? "a" : "b"}/k${String(i).padStart(5, "0")}`
+        )
         yield* putAll(keys.map((k) => [k, text(k)] as const))
         expect(yield* listKeys("paging/")).toStrictEqual(byteOrder(keys))
         expect(yield* listKeys("paging/b/")).toStrictEqual(byteOrder(keys.filter((k) => k.startsWith("paging/b/"))))
-      }))
+      })
+    )
 
     it.effect("remove deletes one object; removing a missing key succeeds", () =>
       Effect.gen(function* () {
@@ -198,11 +234,13 @@ export const objectStoreContract = <E>(name: string, storeLayer: Layer.Layer<Obj
         expect(yield* listKeys("remove/")).toStrictEqual(["remove/b", "remove/dir/c"])
         yield* store.remove("remove/dir/c")
         expect(yield* listKeys("remove/")).toStrictEqual(["remove/b"])
-      }))
+      })
+    )
 
     it.effect("root names the store", () =>
       Effect.gen(function* () {
         const store = yield* ObjectStore
         expect(store.root.length).toBeGreaterThan(0)
-      }))
+      })
+    )
   })

@@ -73,7 +73,11 @@ describe.skipIf(skip !== undefined)("distributed: simulator → Kafka → 2 aler
       expect(sumOf(await endOffsets(names.DLQ_TOPIC))).toBe(0)
 
       // The reference: the same simulation on stdout, the alert rule over it, the embedded demo.
-      const lines = (await runToEnd("simulate-stdout", ["simulate", "--to", "stdout", ...Simulation], {}, 60_000)).stdout.split("\n").filter((l) => l !== "")
+      const lines = (
+        await runToEnd("simulate-stdout", ["simulate", "--to", "stdout", ...Simulation], {}, 60_000)
+      ).stdout
+        .split("\n")
+        .filter((l) => l !== "")
       expect(lines).toHaveLength(Count)
       const reports = lines.map(decodeLine)
       const lineOf = new Map(lines.map((line, i) => [reports[i]!.reportId, line]))
@@ -98,10 +102,24 @@ describe.skipIf(skip !== undefined)("distributed: simulator → Kafka → 2 aler
       const duplicateAlerts = received.length - expectedById.size
 
       // The analyzer over S3 = the embedded demo's analysis = the reference fold.
-      const analyzed = lastJsonLine<Analysis>((await runToEnd("analyze", ["analyze", "--source", `s3://${process.env.S3_BUCKET ?? "peacestate"}/${names.S3_PREFIX}`, "--json"], {}, 60_000)).stdout)
-      const demo = lastJsonLine<{ produced: number; rejected: number; alerts: number; archived: number; files: number; analysis: Analysis }>(
-        (await runToEnd("demo", ["demo", ...Simulation, "--data-dir", dataDir, "--json"], {}, 120_000)).stdout
+      const analyzed = lastJsonLine<Analysis>(
+        (
+          await runToEnd(
+            "analyze",
+            ["analyze", "--source", `s3://${process.env.S3_BUCKET ?? "peacestate"}/${names.S3_PREFIX}`, "--json"],
+            {},
+            60_000
+          )
+        ).stdout
       )
+      const demo = lastJsonLine<{
+        produced: number
+        rejected: number
+        alerts: number
+        archived: number
+        files: number
+        analysis: Analysis
+      }>((await runToEnd("demo", ["demo", ...Simulation, "--data-dir", dataDir, "--json"], {}, 120_000)).stdout)
       const reference = toAnalysis(ofReports(reports))
       expect(reference.reports).toBe(Count)
       expect(reference.alerts).toBe(expectedAlerts.length)

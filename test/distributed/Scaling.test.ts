@@ -39,7 +39,9 @@ describe.skipIf(skip !== undefined)("scaling: three archivers share six partitio
     const names = uniqueNames("scaling", Partitions)
     const env = { ...names, ...FastGroups, LOG_LEVEL: "debug" }
     try {
-      const archivers = Array.from({ length: Members }, (_, i) => startCli(`archive-${i + 1}`, ["archive", "--max-records-per-file", "2000"], env))
+      const archivers = Array.from({ length: Members }, (_, i) =>
+        startCli(`archive-${i + 1}`, ["archive", "--max-records-per-file", "2000"], env)
+      )
 
       // The settled group: three disjoint, non-empty shares covering the six partitions.
       const shares = await eventually(
@@ -47,14 +49,33 @@ describe.skipIf(skip !== undefined)("scaling: three archivers share six partitio
         () => {
           const held = archivers.map((a) => membership(a, "archiver").held)
           const all = held.flat()
-          return held.every((h) => h.length > 0) && all.length === Partitions && new Set(all).size === Partitions ? held : undefined
+          return held.every((h) => h.length > 0) && all.length === Partitions && new Set(all).size === Partitions
+            ? held
+            : undefined
         },
         90_000,
         100
       )
       const settledMs = Date.now() - started
 
-      await runToEnd("simulate", ["simulate", "--to", "kafka", "--seed", "5", "--count", String(Count), "--drones", "60", "--start", "2026-11-07T20:00:00Z"], names, 120_000)
+      await runToEnd(
+        "simulate",
+        [
+          "simulate",
+          "--to",
+          "kafka",
+          "--seed",
+          "5",
+          "--count",
+          String(Count),
+          "--drones",
+          "60",
+          "--start",
+          "2026-11-07T20:00:00Z"
+        ],
+        names,
+        120_000
+      )
       await stopWhenCaughtUp(names.ARCHIVER_GROUP, names.REPORTS_TOPIC, archivers)
 
       const ends = await endOffsets(names.REPORTS_TOPIC)

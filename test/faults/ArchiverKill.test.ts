@@ -31,50 +31,78 @@ const MaxRecordsPerFile = "500"
 const S3LatencyMs = Number(process.env.S3_LATENCY_MS ?? 40)
 
 describeFault("fault: the archiver SIGKILLed 5 times during production", () => {
-  it(`at least ${MinCount} reports, 5 kills at seeded random moments, restarts: the archive is complete and exactly-once`, () =>
-    withFaultRun("archiver-kill", { partitions: 6, observed: true }, async ({ names, archiver, produce, latencyRelay }) => {
-      const started = Date.now()
-      const relay = await latencyRelay(S3LatencyMs)
-      const random = seededRandom(KillSeed)
-      const production = produce({ seed: 31, drones: 200, start: "2026-11-02T00:00:00Z", rate: Rate, alertRatio: 0.01 })
-      const archive = (i: number) => archiver(`archive-${i}`, ["--max-records-per-file", MaxRecordsPerFile], { S3_ENDPOINT: relay.url })
+  it(
+    `at least ${MinCount} reports, 5 kills at seeded random moments, restarts: the archive is complete and exactly-once`,
+    () =>
+      withFaultRun(
+        "archiver-kill",
+        { partitions: 6, observed: true },
+        async ({ names, archiver, produce, latencyRelay }) => {
+          const started = Date.now()
+          const relay = await latencyRelay(S3LatencyMs)
+          const random = seededRandom(KillSeed)
+          const production = produce({
+            seed: 31,
+            drones: 200,
+            start: "2026-11-02T00:00:00Z",
+            rate: Rate,
+            alertRatio: 0.01
+          })
+          const archive = (i: number) =>
+            archiver(`archive-${i}`, ["--max-records-per-file", MaxRecordsPerFile], { S3_ENDPOINT: relay.url })
 
-      const incarnations: Array<Proc> = []
-      const kills: Array<{ readonly afterAssignedMs: number; readonly producedAtKill: number; readonly committedAtKill: number; readonly producing: boolean }> = []
-      for (let i = 1; i <= Kills; i++) {
-        const archiver = archive(i)
-        incarnations.push(archiver)
-        await archiver.waitForStderr(/"archiver assigned"/, 90_000)
-        const delay = Math.round(500 + random() * 5_500)
-        await sleep(delay)
-        expect(archiver.exited()).toBe(false)
-        archiver.signal("SIGKILL")
-        const exit = await archiver.exitWithin(30_000)
-        expect(exit.signal).toBe("SIGKILL")
-        const [produced, committed] = await Promise.all([production.produced(), committedOffsets(names.ARCHIVER_GROUP, names.REPORTS_TOPIC).then(sumOf)])
-        kills.push({ afterAssignedMs: delay, producedAtKill: produced, committedAtKill: committed, producing: !production.proc.exited() })
-      }
-      // The kills are over; production goes on until the topic holds MinCount reports (on a fast machine the kills take less).
-      const last = archive(Kills + 1)
-      incarnations.push(last)
-      await production.waitForProduced(MinCount, 600_000)
-      const count = await production.stop()
-      await stopWhenCaughtUp(names.ARCHIVER_GROUP, names.REPORTS_TOPIC, [last], 300_000)
+          const incarnations: Array<Proc> = []
+          const kills: Array<{
+            readonly afterAssignedMs: number
+            readonly producedAtKill: number
+            readonly committedAtKill: number
+            readonly producing: boolean
+          }> = []
+          for (let i = 1; i <= Kills; i++) {
+            const archiver = archive(i)
+            incarnations.push(archiver)
+            await archiver.waitForStderr(/"archiver assigned"/, 90_000)
+            const delay = Math.round(500 + random() * 5_500)
+            await sleep(delay)
+            expect(archiver.exited()).toBe(false)
+            archiver.signal("SIGKILL")
+            const exit = await archiver.exitWithin(30_000)
+            expect(exit.signal).toBe("SIGKILL")
+            const [produced, committed] = await Promise.all([
+              production.produced(),
+              committedOffsets(names.ARCHIVER_GROUP, names.REPORTS_TOPIC).then(sumOf)
+            ])
+            kills.push({
+              afterAssignedMs: delay,
+              producedAtKill: produced,
+              committedAtKill: committed,
+              producing: !production.proc.exited()
+            })
+          }
+          // The kills are over; production goes on until the topic holds MinCount reports (on a fast machine the kills take less).
+          const last = archive(Kills + 1)
+          incarnations.push(last)
+          await production.waitForProduced(MinCount, 600_000)
+          const count = await production.stop()
+          await stopWhenCaughtUp(names.ARCHIVER_GROUP, names.REPORTS_TOPIC, [last], 300_000)
 
-      const ends = await endOffsets(names.REPORTS_TOPIC)
-      expect(sumOf(ends)).toBe(count)
-      expect(sumOf(await committedOffsets(names.ARCHIVER_GROUP, names.REPORTS_TOPIC))).toBe(count)
-      const files = await readS3Archive(names.S3_PREFIX)
-      const check = checkExactlyOnce(names.REPORTS_TOPIC, files, ends)
-      expect(check).toMatchObject(exactlyOnce(count))
+          const ends = await endOffsets(names.REPORTS_TOPIC)
+          expect(sumOf(ends)).toBe(count)
+          expect(sumOf(await committedOffsets(names.ARCHIVER_GROUP, names.REPORTS_TOPIC))).toBe(count)
+          const files = await readS3Archive(names.S3_PREFIX)
+          const check = checkExactlyOnce(names.REPORTS_TOPIC, files, ends)
+          expect(check).toMatchObject(exactlyOnce(count))
 
-      // How often an incarnation found files its killed predecessor had stored but not committed.
-      const resumedOver = incarnations.map((p) => (p.stderr().match(/is already stored \(offsets/g) ?? []).length)
-      console.log(
-        `archiver-kill: ${count} reports in ${check.files} files; kills ${JSON.stringify(kills)}; ` +
-          `stored-but-uncommitted files found again per incarnation ${resumedOver.join("/")}; last incarnation ${JSON.stringify(archiverTotals(last))}; total ${Date.now() - started} ms`
-      )
-      // Every kill landed while reports were still arriving (production was stopped only after the last one).
-      expect(kills.every((k) => k.producing)).toBe(true)
-    }), 600_000)
+          // How often an incarnation found files its killed predecessor had stored but not committed.
+          const resumedOver = incarnations.map((p) => (p.stderr().match(/is already stored \(offsets/g) ?? []).length)
+          console.log(
+            `archiver-kill: ${count} reports in ${check.files} files; kills ${JSON.stringify(kills)}; ` +
+              `stored-but-uncommitted files found again per incarnation ${resumedOver.join("/")}; last incarnation ${JSON.stringify(archiverTotals(last))}; total ${Date.now() - started} ms`
+          )
+          // Every kill landed while reports were still arriving (production was stopped only after the last one).
+          expect(kills.every((k) => k.producing)).toBe(true)
+        }
+      ),
+    600_000
+  )
 })

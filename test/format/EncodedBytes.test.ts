@@ -15,11 +15,15 @@ const sha256 = (bytes: Uint8Array): string => createHash("sha256").update(bytes)
 
 describe("encodeReports bytes", () => {
   it("are the same as before, with the default options", () => {
-    expect(sha256(encodeReports(generated(5_000)))).toBe("279a9e1b84291d96a72f3945d0ff47bd68c0ece4a656cf0770b419349d7398e2")
+    expect(sha256(encodeReports(generated(5_000)))).toBe(
+      "279a9e1b84291d96a72f3945d0ff47bd68c0ece4a656cf0770b419349d7398e2"
+    )
   })
 
   it("are the same as before, with small row groups and pages", () => {
-    expect(sha256(encodeReports(generated(5_000), { rowGroupRows: 1_500, pageSize: 4_096 }))).toBe("b56e084dfb2ad2cfcad2833ed72b05ff1066633f9972a6a94704b3f3d62f5db3")
+    expect(sha256(encodeReports(generated(5_000), { rowGroupRows: 1_500, pageSize: 4_096 }))).toBe(
+      "b56e084dfb2ad2cfcad2833ed72b05ff1066633f9972a6a94704b3f3d62f5db3"
+    )
   })
 
   it("are the same as before, for an empty file", () => {

@@ -56,13 +56,20 @@ const edgeCases: ReadonlyArray<ArchivedReport> = [
   },
   { report: report({ timestamp: "2026-11-02T09:17:00Z" }), partition: 7, offset: 2 ** 40 },
   { report: report({ timestamp: "2026-11-02T09:17:00.123456789Z" }), partition: 7, offset: Number.MAX_SAFE_INTEGER },
-  { report: report({ timestamp: "1999-12-31T23:59:59.9Z", location: { latitude: -90, longitude: 180 } }), partition: 2_147_483_647, offset: 9 }
+  {
+    report: report({ timestamp: "1999-12-31T23:59:59.9Z", location: { latitude: -90, longitude: 180 } }),
+    partition: 2_147_483_647,
+    offset: 9
+  }
 ]
 
 /** The columns readReportColumns must produce, computed from the input. */
 const expectedColumns = (records: ReadonlyArray<ArchivedReport>) => {
   const reports = records.map((r) => r.report)
-  const offsets = (sizes: ReadonlyArray<number>) => [0, ...sizes.map((_, i) => sizes.slice(0, i + 1).reduce((a, b) => a + b, 0))]
+  const offsets = (sizes: ReadonlyArray<number>) => [
+    0,
+    ...sizes.map((_, i) => sizes.slice(0, i + 1).reduce((a, b) => a + b, 0))
+  ]
   return {
     rows: reports.length,
     timestampMs: reports.map((r) => Date.parse(r.timestamp)),
@@ -138,12 +145,10 @@ describe("encodeReports / decodeReports", () => {
   it("round-trips arbitrary reports (property)", () => {
     const finite = fc.double({ noNaN: true, noDefaultInfinity: true }).map((x) => (x === 0 ? 0 : x)) // -0 may come back as 0
     const instant = fc.integer({ min: 0, max: Date.UTC(9999, 11, 31) })
-    const timestamp = fc
-      .tuple(instant, fc.constantFrom("canonical", "seconds", "micros"))
-      .map(([ms, form]) => {
-        const iso = new Date(ms).toISOString()
-        return form === "canonical" ? iso : form === "seconds" ? `${iso.slice(0, 19)}Z` : `${iso.slice(0, 23)}456Z`
-      })
+    const timestamp = fc.tuple(instant, fc.constantFrom("canonical", "seconds", "micros")).map(([ms, form]) => {
+      const iso = new Date(ms).toISOString()
+      return form === "canonical" ? iso : form === "seconds" ? `${iso.slice(0, 19)}Z` : `${iso.slice(0, 23)}456Z`
+    })
     const text = fc.string({ unit: "grapheme", maxLength: 12 })
     const archived = fc.record({
       report: fc.record({
@@ -151,8 +156,14 @@ describe("encodeReports / decodeReports", () => {
         reportId: text.filter((s) => s.length > 0),
         droneId: text.filter((s) => s.length > 0),
         timestamp,
-        location: fc.record({ latitude: fc.double({ min: -90, max: 90, noNaN: true }).map((x) => x + 0), longitude: fc.double({ min: -180, max: 180, noNaN: true }).map((x) => x + 0) }),
-        citizens: fc.array(fc.record({ name: text.filter((s) => s.length > 0), peacescore: fc.integer({ min: 0, max: 100 }) }), { maxLength: 5 }),
+        location: fc.record({
+          latitude: fc.double({ min: -90, max: 90, noNaN: true }).map((x) => x + 0),
+          longitude: fc.double({ min: -180, max: 180, noNaN: true }).map((x) => x + 0)
+        }),
+        citizens: fc.array(
+          fc.record({ name: text.filter((s) => s.length > 0), peacescore: fc.integer({ min: 0, max: 100 }) }),
+          { maxLength: 5 }
+        ),
         words: fc.array(text, { maxLength: 7 }),
         telemetry: fc.record({ batteryPct: finite, altitudeM: finite, speedMps: finite, temperatureC: finite })
       }),
@@ -190,11 +201,17 @@ describe("readReportColumns", () => {
   it("agrees with hyparquet's reference reader", async () => {
     const records = generated(2_000)
     const bytes = encodeReports(records)
-    const objects = await parquetReadObjects({ file: bytes.slice().buffer, columns: ["timestamp", "latitude", "longitude", "citizens", "words"], compressors: decompressors })
+    const objects = await parquetReadObjects({
+      file: bytes.slice().buffer,
+      columns: ["timestamp", "latitude", "longitude", "citizens", "words"],
+      compressors: decompressors
+    })
     const c = await readReportColumns(bytes)
     expect(Array.from(c.timestampMs)).toEqual(objects.map((o) => (o["timestamp"] as Date).getTime()))
     expect(Array.from(c.latitude)).toEqual(objects.map((o) => o["latitude"]))
-    expect([...c.citizenNames]).toEqual(objects.flatMap((o) => (o["citizens"] as Array<{ name: string }>).map((x) => x.name)))
+    expect([...c.citizenNames]).toEqual(
+      objects.flatMap((o) => (o["citizens"] as Array<{ name: string }>).map((x) => x.name))
+    )
     expect([...c.words]).toEqual(objects.flatMap((o) => o["words"] as Array<string>))
   })
 
@@ -268,11 +285,18 @@ describe("DuckDB", () => {
     const ids = records.map((r) => r.report.reportId).sort()
     for (const id of [ids[0]!, ids[ids.length - 1]!, ids[1_000]!]) {
       const n = records.filter((r) => r.report.reportId === id).length
-      expect(await rows(`SELECT count(*)::INTEGER AS n FROM read_parquet('${file}') WHERE report_id = '${id}'`)).toEqual([{ n }])
+      expect(
+        await rows(`SELECT count(*)::INTEGER AS n FROM read_parquet('${file}') WHERE report_id = '${id}'`)
+      ).toEqual([{ n }])
     }
-    const schema = await rows(`SELECT name, type, converted_type, logical_type, repetition_type FROM parquet_schema('${file}') WHERE name IN ('timestamp', 'list', 'citizens', 'words')`)
+    const schema = await rows(
+      `SELECT name, type, converted_type, logical_type, repetition_type FROM parquet_schema('${file}') WHERE name IN ('timestamp', 'list', 'citizens', 'words')`
+    )
     expect(schema.find((r) => r["name"] === "timestamp")?.["logical_type"]).toMatch(/isAdjustedToUTC=1.*MILLIS/)
-    expect(schema.filter((r) => r["name"] === "list").map((r) => r["repetition_type"])).toEqual(["REPEATED", "REPEATED"])
+    expect(schema.filter((r) => r["name"] === "list").map((r) => r["repetition_type"])).toEqual([
+      "REPEATED",
+      "REPEATED"
+    ])
   })
 
   it("reads a hive-partitioned archive with a glob", async () => {
@@ -290,7 +314,11 @@ describe("DuckDB", () => {
        FROM read_parquet('${root}/reports/**/*.parquet', hive_partitioning = true) GROUP BY p ORDER BY p`
     )
     expect(result).toEqual(
-      files.map(([, records], i) => ({ p: String(3 + i), n: records.length, citizens: records.reduce((s, r) => s + r.report.citizens.length, 0) }))
+      files.map(([, records], i) => ({
+        p: String(3 + i),
+        n: records.length,
+        citizens: records.reduce((s, r) => s + r.report.citizens.length, 0)
+      }))
     )
   })
 
@@ -303,7 +331,9 @@ describe("DuckDB", () => {
     await Promise.all(
       ["snappy", "gzip", "uncompressed"].map(async (codec) => {
         const theirs = join(dir, `foreign-${codec}.parquet`)
-        await con.run(`COPY (SELECT ${contract} FROM read_parquet('${ours}')) TO '${theirs}' (FORMAT parquet, COMPRESSION ${codec}, ROW_GROUP_SIZE 1000)`)
+        await con.run(
+          `COPY (SELECT ${contract} FROM read_parquet('${ours}')) TO '${theirs}' (FORMAT parquet, COMPRESSION ${codec}, ROW_GROUP_SIZE 1000)`
+        )
         const bytes = readFileSync(theirs)
         expect(plainColumns(await readReportColumns(bytes))).toEqual(expected)
         expect(await decode(bytes)).toEqual(records)

@@ -18,11 +18,12 @@ const root = mkdtempSync(join(tmpdir(), "peacestate-package-"))
 
 beforeAll(async () => {
   const tsc = join(repoRoot, "node_modules/typescript/bin/tsc")
-  await promisify(execFile)(process.execPath, [tsc, "-p", "tsconfig.build.json", "--outDir", join(root, "dist")], { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024 }).catch(
-    (e: { stdout?: string }) => {
-      throw new Error(`the build failed:\n${e.stdout ?? String(e)}`)
-    }
-  )
+  await promisify(execFile)(process.execPath, [tsc, "-p", "tsconfig.build.json", "--outDir", join(root, "dist")], {
+    cwd: repoRoot,
+    maxBuffer: 16 * 1024 * 1024
+  }).catch((e: { stdout?: string }) => {
+    throw new Error(`the build failed:\n${e.stdout ?? String(e)}`)
+  })
   cpSync(join(repoRoot, "package.json"), join(root, "package.json"))
   cpSync(join(repoRoot, examplesDir), join(root, examplesDir), { recursive: true })
   symlinkSync(join(repoRoot, "node_modules"), join(root, "node_modules"), "dir")
@@ -42,20 +43,28 @@ describe("the built package", () => {
     expect(files.filter((f) => !existsSync(join(root, f)))).toEqual([])
   })
 
-  it.concurrent.each(subpaths)("import %s from dist/: the same exports, loads the same dependencies", async (subpath) => {
-    const expected = Surface[subpath]
-    const trace = await probeImport(specifierOf(subpath), { cwd: root, source: false })
-    expect(trace.exports).toEqual([...(expected?.exports ?? [])].sort())
-    expect(directDependencies(trace, pkg)).toEqual(expected?.dependencies)
-    expect(trace.ownFiles.every((f) => f.startsWith("dist/src/"))).toBe(true)
-    expect(trace.ownFiles.filter((f) => f.startsWith("dist/src/cli/"))).toEqual([])
-    if (expected?.light === true) expect(trace.packages.filter(isHeavy)).toEqual([])
-  }, 120_000)
+  it.concurrent.each(subpaths)(
+    "import %s from dist/: the same exports, loads the same dependencies",
+    async (subpath) => {
+      const expected = Surface[subpath]
+      const trace = await probeImport(specifierOf(subpath), { cwd: root, source: false })
+      expect(trace.exports).toEqual([...(expected?.exports ?? [])].sort())
+      expect(directDependencies(trace, pkg)).toEqual(expected?.dependencies)
+      expect(trace.ownFiles.every((f) => f.startsWith("dist/src/"))).toBe(true)
+      expect(trace.ownFiles.filter((f) => f.startsWith("dist/src/cli/"))).toEqual([])
+      if (expected?.light === true) expect(trace.packages.filter(isHeavy)).toEqual([])
+    },
+    120_000
+  )
 
   const shown = new Map(docExamples(readDoc()).map((e) => [e.path, e.output]))
-  it.concurrent.each(exampleFiles())("%s runs against dist/ and prints what docs/LIBRARY.md shows", async (path) => {
-    const result = await runExample(path, { cwd: root, source: false })
-    expect(result.code, result.stderr).toBe(0)
-    expect(result.stdout).toBe(shown.get(path))
-  }, 120_000)
+  it.concurrent.each(exampleFiles())(
+    "%s runs against dist/ and prints what docs/LIBRARY.md shows",
+    async (path) => {
+      const result = await runExample(path, { cwd: root, source: false })
+      expect(result.code, result.stderr).toBe(0)
+      expect(result.stdout).toBe(shown.get(path))
+    },
+    120_000
+  )
 })

@@ -37,30 +37,41 @@ describe("docs/LIBRARY.md", () => {
     subpaths.forEach((s) => expect(doc, specifierOf(s)).toContain(`\n| \`${specifierOf(s)}\` |`))
   })
 
-  it.each(subpaths)("%s: has a section naming everything it exports", (subpath) => {
-    const section = sectionOf(specifierOf(subpath))
-    expect(section, `no "## \`${specifierOf(subpath)}\`" section`).toBeDefined()
-    if (subpath === ".") {
-      // The light entry is the domain and the ports together, and says so.
-      const union = [...new Set([...(exported.get(sourceOf("./domain")) ?? []), ...(exported.get(sourceOf("./ports")) ?? [])])].sort()
-      expect(exported.get(sourceOf("."))).toEqual(union)
-      expect(section).toContain("`peacestate/domain`")
-      expect(section).toContain("`peacestate/ports`")
-      return
-    }
-    const names = exported.get(sourceOf(subpath)) ?? []
-    expect(names.length).toBeGreaterThan(0)
-    expect(names.filter((n) => !mentions(section ?? "", n))).toEqual([])
-  }, 120_000)
+  it.each(subpaths)(
+    "%s: has a section naming everything it exports",
+    (subpath) => {
+      const section = sectionOf(specifierOf(subpath))
+      expect(section, `no "## \`${specifierOf(subpath)}\`" section`).toBeDefined()
+      if (subpath === ".") {
+        // The light entry is the domain and the ports together, and says so.
+        const union = [
+          ...new Set([...(exported.get(sourceOf("./domain")) ?? []), ...(exported.get(sourceOf("./ports")) ?? [])])
+        ].sort()
+        expect(exported.get(sourceOf("."))).toEqual(union)
+        expect(section).toContain("`peacestate/domain`")
+        expect(section).toContain("`peacestate/ports`")
+        return
+      }
+      const names = exported.get(sourceOf(subpath)) ?? []
+      expect(names.length).toBeGreaterThan(0)
+      expect(names.filter((n) => !mentions(section ?? "", n))).toEqual([])
+    },
+    120_000
+  )
 
   it("has only links that resolve", () => {
-    const links = [...doc.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)].map((m) => m[1] ?? "").filter((l) => !/^[a-z]+:/.test(l))
+    const links = [...doc.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)]
+      .map((m) => m[1] ?? "")
+      .filter((l) => !/^[a-z]+:/.test(l))
     expect(links.length).toBeGreaterThan(0)
     links.forEach((l) => expect(existsSync(join(dirname(libraryDoc), l)), l).toBe(true))
   })
 
   it("is linked from the README", () => {
-    expect(readFileSync(join(repoRoot, "README.md"), "utf8").includes("](docs/LIBRARY.md)"), "README.md has a link to docs/LIBRARY.md").toBe(true)
+    expect(
+      readFileSync(join(repoRoot, "README.md"), "utf8").includes("](docs/LIBRARY.md)"),
+      "README.md has a link to docs/LIBRARY.md"
+    ).toBe(true)
   })
 })
 
@@ -76,7 +87,11 @@ ANY CLAIM, DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR
 OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.`
 
 describe("LICENSE", () => {
-  const words = (s: string) => s.split(/\s+/).filter((w) => w.length > 0).join(" ")
+  const words = (s: string) =>
+    s
+      .split(/\s+/)
+      .filter((w) => w.length > 0)
+      .join(" ")
 
   it("is the MIT license of the PeaceState contributors, as package.json declares", () => {
     expect(pkg.license).toBe("MIT")
@@ -89,7 +104,11 @@ describe("LICENSE", () => {
 
   it("is in the published package", () => {
     const packed = JSON.parse(
-      execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: repoRoot, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })
+      execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], {
+        cwd: repoRoot,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"]
+      })
     ) as ReadonlyArray<{ readonly files: ReadonlyArray<{ readonly path: string }> }>
     expect(packed[0]?.files.map((f) => f.path)).toContain("LICENSE")
   }, 60_000)

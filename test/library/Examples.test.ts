@@ -23,10 +23,13 @@ describe("docs/LIBRARY.md examples", () => {
     })
   })
 
-  it.concurrent.each(shown.map((e) => [e.path, e] as const))("%s: the page shows its code and what it prints", async (path, e) => {
-    expect(e.code, `the code shown for ${path} ${fix}`).toBe(readFileSync(join(repoRoot, path), "utf8"))
-    const result = await runExample(path)
-    expect(result.code, result.stderr).toBe(0)
-    expect(result.stdout, `the output shown for ${path} ${fix}`).toBe(e.output)
-  })
+  it.concurrent.each(shown.map((e) => [e.path, e] as const))(
+    "%s: the page shows its code and what it prints",
+    async (path, e) => {
+      expect(e.code, `the code shown for ${path} ${fix}`).toBe(readFileSync(join(repoRoot, path), "utf8"))
+      const result = await runExample(path)
+      expect(result.code, result.stderr).toBe(0)
+      expect(result.stdout, `the output shown for ${path} ${fix}`).toBe(e.output)
+    }
+  )
 })

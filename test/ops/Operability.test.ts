@@ -24,11 +24,26 @@ import {
 
 const skip = skipReason()
 
-const simulateArgs = (count: number, extra: ReadonlyArray<string> = []) => ["simulate", "--to", "kafka", "--seed", "7", "--count", String(count), "--drones", "20", ...extra]
+const simulateArgs = (count: number, extra: ReadonlyArray<string> = []) => [
+  "simulate",
+  "--to",
+  "kafka",
+  "--seed",
+  "7",
+  "--count",
+  String(count),
+  "--drones",
+  "20",
+  ...extra
+]
 const simulatedIds = (count: number) =>
-  Chunk.toReadonlyArray(Effect.runSync(Stream.runCollect(reports({ seed: 7, count, drones: 20, startMs: Date.parse("2026-11-02T00:00:00.000Z"), alertRatio: 0.01 })))).map(
-    (r) => r.reportId
-  )
+  Chunk.toReadonlyArray(
+    Effect.runSync(
+      Stream.runCollect(
+        reports({ seed: 7, count, drones: 20, startMs: Date.parse("2026-11-02T00:00:00.000Z"), alertRatio: 0.01 })
+      )
+    )
+  ).map((r) => r.reportId)
 
 describe.skipIf(skip !== undefined)("operability", () => {
   afterEach(killLeftovers)
@@ -37,7 +52,11 @@ describe.skipIf(skip !== undefined)("operability", () => {
     const names = uniqueNames("ops-metrics", 3)
     try {
       // A broker that never answers: the server is up (healthz 200), the consumer never joins (readyz 503).
-      const stuck = startCli("archive-no-kafka", ["archive"], { ...names, METRICS_PORT: "0", KAFKA_BROKERS: "127.0.0.1:1" })
+      const stuck = startCli("archive-no-kafka", ["archive"], {
+        ...names,
+        METRICS_PORT: "0",
+        KAFKA_BROKERS: "127.0.0.1:1"
+      })
       const stuckBase = await metricsBase(stuck)
       expect(await httpStatus(`${stuckBase}/healthz`)).toBe(200)
       expect(await httpStatus(`${stuckBase}/readyz`)).toBe(503)
@@ -49,10 +68,22 @@ describe.skipIf(skip !== undefined)("operability", () => {
       const alerter = startCli("alert", ["alert"], { ...names, METRICS_PORT: "0" })
       const [archiverBase, alerterBase] = await Promise.all([metricsBase(archiver), metricsBase(alerter)])
       expect(archiverBase).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
-      await eventually("archiver ready", async () => ((await httpStatus(`${archiverBase}/readyz`)) === 200 ? true : undefined))
-      await eventually("alerter ready", async () => ((await httpStatus(`${alerterBase}/readyz`)) === 200 ? true : undefined))
-      await eventually("archiver caught up", async () => ((await caughtUp(names.ARCHIVER_GROUP, names.REPORTS_TOPIC)) ? true : undefined), 60_000)
-      await eventually("alerter caught up", async () => ((await caughtUp(names.ALERTER_GROUP, names.REPORTS_TOPIC)) ? true : undefined), 60_000)
+      await eventually("archiver ready", async () =>
+        (await httpStatus(`${archiverBase}/readyz`)) === 200 ? true : undefined
+      )
+      await eventually("alerter ready", async () =>
+        (await httpStatus(`${alerterBase}/readyz`)) === 200 ? true : undefined
+      )
+      await eventually(
+        "archiver caught up",
+        async () => ((await caughtUp(names.ARCHIVER_GROUP, names.REPORTS_TOPIC)) ? true : undefined),
+        60_000
+      )
+      await eventually(
+        "alerter caught up",
+        async () => ((await caughtUp(names.ALERTER_GROUP, names.REPORTS_TOPIC)) ? true : undefined),
+        60_000
+      )
 
       // The lag is sampled every 5 s: wait for a sample taken after the commits.
       const lagOf0 = `peacestate_consumer_lag{component="archiver",topic="${names.REPORTS_TOPIC}",group="${names.ARCHIVER_GROUP}",partition="0"}`
@@ -69,14 +100,20 @@ describe.skipIf(skip !== undefined)("operability", () => {
       expect(archived.get(`peacestate_reports_archived_total${label}`)).toBe(3000)
       expect(archived.get(`peacestate_records_rejected_total${label}`)).toBe(0)
       expect(archived.get(`peacestate_files_written_total${label}`)).toBeGreaterThanOrEqual(8)
-      expect(archived.get(`peacestate_objects_written_total${label}`)).toBe(archived.get(`peacestate_files_written_total${label}`))
+      expect(archived.get(`peacestate_objects_written_total${label}`)).toBe(
+        archived.get(`peacestate_files_written_total${label}`)
+      )
       expect(archived.get(`peacestate_object_bytes_written_total${label}`)).toBeGreaterThan(0)
-      expect(archived.get(`peacestate_flush_seconds_count${label}`)).toBe(archived.get(`peacestate_files_written_total${label}`))
+      expect(archived.get(`peacestate_flush_seconds_count${label}`)).toBe(
+        archived.get(`peacestate_files_written_total${label}`)
+      )
       expect(archived.get(`peacestate_flush_seconds_sum${label}`)).toBeGreaterThan(0)
       expect(archived.get(`peacestate_assigned_partitions${label}`)).toBe(3)
       expect(archived.get(`peacestate_ready${label}`)).toBe(1)
       expect(archived.get("process_resident_memory_bytes")).toBeGreaterThan(10_000_000)
-      expect(archived.get(`peacestate_flush_seconds_bucket{component="archiver",le="+Inf"}`)).toBe(archived.get(`peacestate_files_written_total${label}`))
+      expect(archived.get(`peacestate_flush_seconds_bucket{component="archiver",le="+Inf"}`)).toBe(
+        archived.get(`peacestate_files_written_total${label}`)
+      )
 
       const alerts = await scrape(alerterBase)
       expect(alerts.get('peacestate_records_in_total{component="alerter"}')).toBe(3000)
@@ -110,7 +147,11 @@ describe.skipIf(skip !== undefined)("operability", () => {
       expect(produced.stderr()).not.toContain(secret)
 
       const wrong = `wrong-${Math.random().toString(36).slice(2)}-secret`
-      const refused = startCli("archive-refused", ["archive", "--idle-exit", "2s"], { ...names, LOG_LEVEL: "debug", AWS_SECRET_ACCESS_KEY: wrong })
+      const refused = startCli("archive-refused", ["archive", "--idle-exit", "2s"], {
+        ...names,
+        LOG_LEVEL: "debug",
+        AWS_SECRET_ACCESS_KEY: wrong
+      })
       expect((await refused.exitWithin(90_000)).code).toBe(1)
       expect(refused.stderr()).toMatch(/SignatureDoesNotMatch|InvalidAccessKeyId|AccessDenied|HTTP 403/)
       expect(refused.stderr()).not.toContain(wrong)
@@ -127,7 +168,12 @@ describe.skipIf(skip !== undefined)("operability", () => {
       const producer = startCli("simulate", simulateArgs(count, ["--rate", "2500"]), names)
       const archiver = startCli("archive", ["archive", "--metrics-port", "0", "--max-records-per-file", "500"], names)
       const base = await metricsBase(archiver)
-      await eventually("the archiver to consume some reports", async () => (metricSum(await scrape(base), "peacestate_records_in_total") >= 2000 ? true : undefined), 60_000, 100)
+      await eventually(
+        "the archiver to consume some reports",
+        async () => (metricSum(await scrape(base), "peacestate_records_in_total") >= 2000 ? true : undefined),
+        60_000,
+        100
+      )
       // Mid-run: the producer is still sending.
       expect(producer.exited()).toBe(false)
       archiver.signal("SIGTERM")
@@ -138,7 +184,9 @@ describe.skipIf(skip !== undefined)("operability", () => {
       // Nothing partial: every offset below the committed ones is stored once, nothing beyond them.
       const committed = await committedOffsets(names.ARCHIVER_GROUP, names.REPORTS_TOPIC)
       expect(sumOf(committed)).toBeGreaterThanOrEqual(2000)
-      expect(checkExactlyOnce(names.REPORTS_TOPIC, await readS3Archive(names.S3_PREFIX), committed)).toMatchObject(exactlyOnce(sumOf(committed)))
+      expect(checkExactlyOnce(names.REPORTS_TOPIC, await readS3Archive(names.S3_PREFIX), committed)).toMatchObject(
+        exactlyOnce(sumOf(committed))
+      )
 
       // The producer finishes; a second archiver takes over from the committed offsets and completes the archive.
       await cleanExit(producer, 60_000)
@@ -147,7 +195,9 @@ describe.skipIf(skip !== undefined)("operability", () => {
       await runToEnd("archive-again", ["archive", "--idle-exit", "3s"], names, 90_000)
       const files = await readS3Archive(names.S3_PREFIX)
       expect(checkExactlyOnce(names.REPORTS_TOPIC, files, ends)).toMatchObject(exactlyOnce(count))
-      expect(files.flatMap((f) => f.reports.map((r) => r.report.reportId)).sort()).toStrictEqual([...simulatedIds(count)].sort())
+      expect(files.flatMap((f) => f.reports.map((r) => r.report.reportId)).sort()).toStrictEqual(
+        [...simulatedIds(count)].sort()
+      )
     } finally {
       await Promise.all([deleteTopics(names), removeS3Prefix(names.S3_PREFIX)])
     }
@@ -159,7 +209,11 @@ describe.skipIf(skip !== undefined)("operability", () => {
       await runToEnd("simulate", simulateArgs(2000), names)
       const alerter = startCli("alert", ["alert", "--metrics-port", "0"], names)
       const base = await metricsBase(alerter)
-      await eventually("the alerter to read everything", async () => (metricSum(await scrape(base), "peacestate_records_in_total") === 2000 ? true : undefined), 60_000)
+      await eventually(
+        "the alerter to read everything",
+        async () => (metricSum(await scrape(base), "peacestate_records_in_total") === 2000 ? true : undefined),
+        60_000
+      )
       alerter.signal("SIGINT")
       const signalledAt = Date.now()
       await cleanExit(alerter, 10_000)

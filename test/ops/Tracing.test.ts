@@ -33,7 +33,9 @@ const spanNames = (received: ReadonlyArray<Received>): ReadonlySet<string> =>
     received
       .filter((r) => r.path === "/v1/traces")
       .flatMap((r) => JSON.parse(r.body).resourceSpans)
-      .flatMap((rs: { scopeSpans: Array<{ spans: Array<{ name: string }> }> }) => rs.scopeSpans.flatMap((s) => s.spans.map((span) => span.name)))
+      .flatMap((rs: { scopeSpans: Array<{ spans: Array<{ name: string }> }> }) =>
+        rs.scopeSpans.flatMap((s) => s.spans.map((span) => span.name))
+      )
   )
 
 describe("tracing over OTLP", () => {
@@ -58,7 +60,9 @@ describe("tracing over OTLP", () => {
     const otlp = await collector()
     try {
       const data = join(mkdtempSync(join(tmpdir(), "peacestate-otlp-")), "data")
-      const result = await runCli(["demo", "--count", "500", "--data-dir", data, "--workers", "0", "--json"], { OTEL_EXPORTER_OTLP_ENDPOINT: "" })
+      const result = await runCli(["demo", "--count", "500", "--data-dir", data, "--workers", "0", "--json"], {
+        OTEL_EXPORTER_OTLP_ENDPOINT: ""
+      })
       expect(result.code, result.stderr).toBe(0)
       expect(otlp.received).toHaveLength(0)
     } finally {

@@ -24,7 +24,11 @@ const demo = runDemo({
   workers: 2,
   maxRecordsPerFile: 4000,
   progress: false
-}).pipe(Effect.provide(Layer.mergeAll(InMemoryLog.layer, LocalObjectStore.layer(dataDir)).pipe(Layer.provideMerge(NodeContext.layer))))
+}).pipe(
+  Effect.provide(
+    Layer.mergeAll(InMemoryLog.layer, LocalObjectStore.layer(dataDir)).pipe(Layer.provideMerge(NodeContext.layer))
+  )
+)
 
 describe("peacestate demo (embedded)", () => {
   // it.live: the consumers poll on the real clock (it.effect would freeze it with the TestClock).
@@ -65,7 +69,7 @@ describe("peacestate demo (embedded)", () => {
       timestamp: expect.stringMatching(/^TIMESTAMP( WITH TIME ZONE)?$/),
       latitude: "DOUBLE",
       longitude: "DOUBLE",
-      citizens: "STRUCT(\"name\" VARCHAR, peacescore INTEGER)[]",
+      citizens: 'STRUCT("name" VARCHAR, peacescore INTEGER)[]',
       words: "VARCHAR[]",
       battery_pct: "DOUBLE",
       altitude_m: "DOUBLE",
@@ -90,16 +94,26 @@ describe("peacestate demo (embedded)", () => {
     const hours = await duckQuery(q.alertsByHour)
     const byHour = Array.from({ length: 24 }, (_, h) => Number(hours.find((r) => Number(r["h"]) === h)?.["n"] ?? 0))
     expect(byHour).toStrictEqual(expected.alertsByHour)
-    expect((await duckQuery(q.topAlertWords)).map((r) => ({ word: r["word"], count: Number(r["count"]) }))).toStrictEqual(expected.topAlertWords)
-    expect((await duckQuery(q.hotspots)).map((r) => ({ latitude: Number(r["lat"]) / 100, longitude: Number(r["lon"]) / 100, alerts: Number(r["alerts"]) }))).toStrictEqual(
-      expected.hotspots
-    )
-    expect((await duckQuery(q.repeatOffenders)).map((r) => ({ name: r["name"], alerts: Number(r["alerts"]) }))).toStrictEqual(expected.repeatOffenders)
+    expect(
+      (await duckQuery(q.topAlertWords)).map((r) => ({ word: r["word"], count: Number(r["count"]) }))
+    ).toStrictEqual(expected.topAlertWords)
+    expect(
+      (await duckQuery(q.hotspots)).map((r) => ({
+        latitude: Number(r["lat"]) / 100,
+        longitude: Number(r["lon"]) / 100,
+        alerts: Number(r["alerts"])
+      }))
+    ).toStrictEqual(expected.hotspots)
+    expect(
+      (await duckQuery(q.repeatOffenders)).map((r) => ({ name: r["name"], alerts: Number(r["alerts"]) }))
+    ).toStrictEqual(expected.repeatOffenders)
   }, 120_000)
 
   it("demo --from a file mixing valid reports and malformed lines: every valid one archived, every bad one rejected with its reason, exit 0", async () => {
     const dir = mkdtempSync(join(tmpdir(), "peacestate-from-"))
-    const valid = Chunk.toReadonlyArray(Effect.runSync(Stream.runCollect(reports({ ...sim, count: 500 })))).map(encodeReport)
+    const valid = Chunk.toReadonlyArray(Effect.runSync(Stream.runCollect(reports({ ...sim, count: 500 })))).map(
+      encodeReport
+    )
     const bad = [
       "{not json",
       "[]",
@@ -110,7 +124,16 @@ describe("peacestate demo (embedded)", () => {
     ]
     const lines = [...valid.slice(0, 250), ...bad, "", "   ", ...valid.slice(250)]
     writeFileSync(join(dir, "in.jsonl"), lines.join("\n") + "\n")
-    const result = await runCli(["demo", "--from", join(dir, "in.jsonl"), "--data-dir", join(dir, "data"), "--json", "--workers", "1"])
+    const result = await runCli([
+      "demo",
+      "--from",
+      join(dir, "in.jsonl"),
+      "--data-dir",
+      join(dir, "data"),
+      "--json",
+      "--workers",
+      "1"
+    ])
     expect(result.code, result.stderr).toBe(0)
     const summary = JSON.parse(result.stdout.trimEnd().split("\n").at(-1)!)
     expect(summary.produced).toBe(valid.length + bad.length)

@@ -5,14 +5,17 @@ import { join } from "node:path"
 import { isDemoEntry, MarkerName } from "../../src/pipeline/DemoArchive.js"
 import { runCli } from "../support/RunCli.js"
 
-const demo = (dataDir: string) => runCli(["demo", "--count", "200", "--drones", "5", "--data-dir", dataDir, "--json", "--workers", "0"])
+const demo = (dataDir: string) =>
+  runCli(["demo", "--count", "200", "--drones", "5", "--data-dir", dataDir, "--json", "--workers", "0"])
 
 describe("peacestate demo deletes only what it wrote", () => {
   it("recognises exactly the files and folders the demo writes", () => {
     expect(isDemoEntry(MarkerName, "File")).toBe(true)
     expect(isDemoEntry("date=2026-11-02", "Directory")).toBe(true)
     expect(isDemoEntry("date=2026-11-02/hour=07", "Directory")).toBe(true)
-    expect(isDemoEntry("date=2026-11-02/hour=07/peacewatcher.reports+0003+00000000000000000042.parquet", "File")).toBe(true)
+    expect(isDemoEntry("date=2026-11-02/hour=07/peacewatcher.reports+0003+00000000000000000042.parquet", "File")).toBe(
+      true
+    )
     expect(isDemoEntry("date=2026-11-02/hour=07/notes.parquet", "File")).toBe(false)
     expect(isDemoEntry("date=2026-11-02/a.csv", "File")).toBe(false)
     expect(isDemoEntry("d", "Directory")).toBe(false)

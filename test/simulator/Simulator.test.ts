@@ -57,7 +57,19 @@ describe("Simulator", () => {
   )
 
   it("peacestate simulate --to stdout prints the contract's reports", async () => {
-    const args = ["simulate", "--to", "stdout", "--seed", "1", "--count", "10", "--drones", "2", "--start", "2026-11-02T00:00:00Z"]
+    const args = [
+      "simulate",
+      "--to",
+      "stdout",
+      "--seed",
+      "1",
+      "--count",
+      "10",
+      "--drones",
+      "2",
+      "--start",
+      "2026-11-02T00:00:00Z"
+    ]
     const first = await runCli(args)
     const second = await runCli(args)
     expect(first.code).toBe(0)

@@ -1,7 +1,8 @@
 import fc from "fast-check"
 import type { Report } from "../../src/domain/Report.js"
 
-const finite = (min: number, max: number) => fc.double({ min, max, noNaN: true, noDefaultInfinity: true }).map((x) => x + 0)
+const finite = (min: number, max: number) =>
+  fc.double({ min, max, noNaN: true, noDefaultInfinity: true }).map((x) => x + 0)
 
 export const citizen = fc.record({
   name: fc.string({ minLength: 1, maxLength: 20 }),

@@ -16,4 +16,6 @@ export const parquetFiles = (root: string): ReadonlyArray<string> => {
 
 /** Every archived report of a local archive, with the key of the file holding it. */
 export const readArchive = (root: string): ReadonlyArray<ArchivedReport & { readonly key: string }> =>
-  parquetFiles(root).flatMap((key) => Effect.runSync(decodeReports(readFileSync(join(root, key)))).map((r) => ({ ...r, key })))
+  parquetFiles(root).flatMap((key) =>
+    Effect.runSync(decodeReports(readFileSync(join(root, key)))).map((r) => ({ ...r, key }))
+  )

@@ -54,7 +54,11 @@ const parseLogs = (text: string): ReadonlyArray<LogLine> =>
  * Start `peacestate <args>` from the sources. The child gets the test's process.env (with the services'
  * environment), then `env`. Its output is kept; PROCESSES_VERBOSE=1 echoes its stderr.
  */
-export const startCli = (name: string, args: ReadonlyArray<string>, env: Readonly<Record<string, string>> = {}): Proc => {
+export const startCli = (
+  name: string,
+  args: ReadonlyArray<string>,
+  env: Readonly<Record<string, string>> = {}
+): Proc => {
   const startedAt = Date.now()
   const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], {
     cwd: repoRoot,
@@ -107,12 +111,23 @@ export const startCli = (name: string, args: ReadonlyArray<string>, env: Readonl
           const m = stderr().match(pattern)
           if (m !== null) finish(() => resolve(m))
         }
-        const timer = setTimeout(() => finish(() => reject(new Error(`${name}: no ${pattern} on stderr within ${timeoutMs} ms; stderr tail:\n${tail(stderr())}`))), timeoutMs)
+        const timer = setTimeout(
+          () =>
+            finish(() =>
+              reject(
+                new Error(`${name}: no ${pattern} on stderr within ${timeoutMs} ms; stderr tail:\n${tail(stderr())}`)
+              )
+            ),
+          timeoutMs
+        )
         waiters.add(check)
         void exit.then(() => {
           if (!waiters.has(check)) return
           check()
-          if (waiters.has(check)) finish(() => reject(new Error(`${name} exited before ${pattern} appeared on stderr; stderr tail:\n${tail(stderr())}`)))
+          if (waiters.has(check))
+            finish(() =>
+              reject(new Error(`${name} exited before ${pattern} appeared on stderr; stderr tail:\n${tail(stderr())}`))
+            )
         })
         check()
       }),
@@ -121,7 +136,10 @@ export const startCli = (name: string, args: ReadonlyArray<string>, env: Readonl
       return Promise.race([
         exit,
         new Promise<Exit>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`${name} did not exit within ${timeoutMs} ms; stderr tail:\n${tail(stderr())}`)), timeoutMs)
+          timer = setTimeout(
+            () => reject(new Error(`${name} did not exit within ${timeoutMs} ms; stderr tail:\n${tail(stderr())}`)),
+            timeoutMs
+          )
         })
       ]).finally(() => clearTimeout(timer))
     }
@@ -134,13 +152,19 @@ export const startCli = (name: string, args: ReadonlyArray<string>, env: Readonl
 export const tail = (text: string, lines = 40) => text.split("\n").slice(-lines).join("\n")
 
 /** Run `peacestate <args>` to its end; fails (with the stderr tail) when it does not exit 0 within `timeoutMs`. */
-export const runToEnd = async (name: string, args: ReadonlyArray<string>, env: Readonly<Record<string, string>> = {}, timeoutMs = 120_000) => {
+export const runToEnd = async (
+  name: string,
+  args: ReadonlyArray<string>,
+  env: Readonly<Record<string, string>> = {},
+  timeoutMs = 120_000
+) => {
   const proc = startCli(name, args, env)
   const exit = await proc.exitWithin(timeoutMs).catch((e: unknown) => {
     proc.signal("SIGKILL")
     throw e
   })
-  if (exit.code !== 0) throw new Error(`${name} exited with ${exit.code ?? exit.signal}; stderr tail:\n${tail(proc.stderr())}`)
+  if (exit.code !== 0)
+    throw new Error(`${name} exited with ${exit.code ?? exit.signal}; stderr tail:\n${tail(proc.stderr())}`)
   return { stdout: proc.stdout(), stderr: proc.stderr(), ms: exit.ms }
 }
 
@@ -157,6 +181,7 @@ export const killLeftovers = async () => {
 /** Expect a clean exit (code 0) within `timeoutMs`. */
 export const cleanExit = async (proc: Proc, timeoutMs: number): Promise<Exit> => {
   const exit = await proc.exitWithin(timeoutMs)
-  if (exit.code !== 0) throw new Error(`${proc.name} exited with ${exit.code ?? exit.signal}; stderr tail:\n${tail(proc.stderr())}`)
+  if (exit.code !== 0)
+    throw new Error(`${proc.name} exited with ${exit.code ?? exit.signal}; stderr tail:\n${tail(proc.stderr())}`)
   return exit
 }

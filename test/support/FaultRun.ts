@@ -50,7 +50,11 @@ export interface FaultRun {
  * killed, the relays closed, the run's S3 prefix and topics removed. A body that changes the services
  * (a broker stopped) puts them back in its own `finally`, which runs first.
  */
-export const withFaultRun = async <A>(tag: string, options: FaultRunOptions, body: (run: FaultRun) => Promise<A>): Promise<A> => {
+export const withFaultRun = async <A>(
+  tag: string,
+  options: FaultRunOptions,
+  body: (run: FaultRun) => Promise<A>
+): Promise<A> => {
   const names = uniqueNames(tag, options.partitions)
   const env: Env = options.observed === true ? { ...names, ...FastGroups, LOG_LEVEL: "debug" } : names
   const closers: Array<() => Promise<void>> = []
@@ -58,8 +62,10 @@ export const withFaultRun = async <A>(tag: string, options: FaultRunOptions, bod
     closers.push(relay.close)
     return relay
   }
-  const component = (command: "archive" | "alert") => (name: string, flags: ReadonlyArray<string> = [], extra: Env = {}) =>
-    startCli(name, [command, ...flags], { ...env, ...extra })
+  const component =
+    (command: "archive" | "alert") =>
+    (name: string, flags: ReadonlyArray<string> = [], extra: Env = {}) =>
+      startCli(name, [command, ...flags], { ...env, ...extra })
   const run: FaultRun = {
     names,
     env,

@@ -29,7 +29,8 @@ export const parseMetrics = (text: string): ReadonlyMap<string, number> =>
       .map((l) => [l.slice(0, l.lastIndexOf(" ")), Number(l.slice(l.lastIndexOf(" ") + 1))] as const)
   )
 
-export const scrape = async (base: string): Promise<ReadonlyMap<string, number>> => parseMetrics(await (await fetch(`${base}/metrics`)).text())
+export const scrape = async (base: string): Promise<ReadonlyMap<string, number>> =>
+  parseMetrics(await (await fetch(`${base}/metrics`)).text())
 
 /** Sum of one metric over all its label sets. */
 export const metricSum = (metrics: ReadonlyMap<string, number>, name: string): number =>
@@ -51,11 +52,19 @@ export const caughtUp = async (group: string, topic: string): Promise<boolean> =
  * This is how the fault tests end their consumers: by what the group has done, not by an --idle-exit
  * that a stall on a busy machine could trigger early, or a fixed wait.
  */
-export const stopWhenCaughtUp = async (group: string, topic: string, members: ReadonlyArray<Proc>, timeoutMs = 180_000): Promise<ReadonlyArray<Exit>> => {
+export const stopWhenCaughtUp = async (
+  group: string,
+  topic: string,
+  members: ReadonlyArray<Proc>,
+  timeoutMs = 180_000
+): Promise<ReadonlyArray<Exit>> => {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const gone = members.find((m) => m.exited())
-    if (gone !== undefined) throw new Error(`${gone.name} exited before ${group} committed all of ${topic}; stderr tail:\n${gone.stderr().slice(-4000)}`)
+    if (gone !== undefined)
+      throw new Error(
+        `${gone.name} exited before ${group} committed all of ${topic}; stderr tail:\n${gone.stderr().slice(-4000)}`
+      )
     if (await caughtUp(group, topic).catch(() => false)) break
     if (Date.now() > deadline) throw new Error(`${group} did not commit all of ${topic} within ${timeoutMs} ms`)
     await sleep(500)
@@ -100,7 +109,10 @@ export interface SimulatedCheck {
  * every report of the simulation up to the last one sent. Only the last send (the one the stop may have
  * cut short) may be partly missing. Lists are truncated to 20 examples.
  */
-export const checkSimulated = (production: Pick<Production, "settings" | "sendSize">, records: ReadonlyArray<TopicReport>): SimulatedCheck => {
+export const checkSimulated = (
+  production: Pick<Production, "settings" | "sendSize">,
+  records: ReadonlyArray<TopicReport>
+): SimulatedCheck => {
   const generate = makeGenerator(production.settings)
   const sim = generate.many(Array.from({ length: records.length + production.sendSize }, (_, i) => i))
   const indexOf = new Map(sim.map((r, i) => [r.reportId, i]))
@@ -115,10 +127,15 @@ export const checkSimulated = (production: Pick<Production, "settings" | "sendSi
     else if (r.value !== encodeReport(sim[index]!)) differing.push(`${id} at ${r.partition}/${r.offset}`)
   })
   const last = [...seen.keys()].reduce((max, id) => Math.max(max, indexOf.get(id) ?? -1), -1)
-  const missing = Array.from({ length: Math.max(0, last + 1 - production.sendSize) }, (_, i) => i).filter((i) => !seen.has(sim[i]!.reportId))
+  const missing = Array.from({ length: Math.max(0, last + 1 - production.sendSize) }, (_, i) => i).filter(
+    (i) => !seen.has(sim[i]!.reportId)
+  )
   return {
     records: records.length,
-    duplicates: [...seen].filter(([, n]) => n > 1).map(([id, n]) => `${id} ×${n}`).slice(0, 20),
+    duplicates: [...seen]
+      .filter(([, n]) => n > 1)
+      .map(([id, n]) => `${id} ×${n}`)
+      .slice(0, 20),
     unknown: unknown.slice(0, 20),
     differing: differing.slice(0, 20),
     missing: missing.slice(0, 20)
@@ -126,7 +143,13 @@ export const checkSimulated = (production: Pick<Production, "settings" | "sendSi
 }
 
 /** What `checkSimulated` gives for a clean prefix of `records` reports (for toMatchObject). */
-export const simulatedPrefix = (records: number) => ({ records, duplicates: [], unknown: [], differing: [], missing: [] })
+export const simulatedPrefix = (records: number) => ({
+  records,
+  duplicates: [],
+  unknown: [],
+  differing: [],
+  missing: []
+})
 
 export interface RawRecord {
   readonly partition: number
@@ -137,14 +160,21 @@ export interface RawRecord {
 }
 
 const headerText = (headers: IHeaders | undefined): Record<string, string> =>
-  Object.fromEntries(Object.entries(headers ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(Array.isArray(v) ? v.at(-1) : v)]])))
+  Object.fromEntries(
+    Object.entries(headers ?? {}).flatMap(([k, v]) =>
+      v === undefined ? [] : [[k, String(Array.isArray(v) ? v.at(-1) : v)]]
+    )
+  )
 
 /** Every record of a topic up to its current end offsets, as bytes with its headers. */
 export const readRawTopic = async (topic: string, timeoutMs = 60_000): Promise<ReadonlyArray<RawRecord>> => {
   const ends = await endOffsets(topic)
   if (sumOf(ends) === 0) return []
   const records: Array<RawRecord> = []
-  const consumer = kafka().consumer({ groupId: `faults-reader-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`, maxBytesPerPartition: 8 * 1024 * 1024 })
+  const consumer = kafka().consumer({
+    groupId: `faults-reader-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`,
+    maxBytesPerPartition: 8 * 1024 * 1024
+  })
   await consumer.connect()
   const next = new Map<number, number>()
   const done = new Promise<void>((resolve) => {
@@ -152,7 +182,13 @@ export const readRawTopic = async (topic: string, timeoutMs = 60_000): Promise<R
       consumer.run({
         eachBatch: async ({ batch }) => {
           batch.messages.forEach((m) =>
-            records.push({ partition: batch.partition, offset: Number(m.offset), key: m.key?.toString("utf8") ?? "", value: m.value ?? Buffer.alloc(0), headers: headerText(m.headers) })
+            records.push({
+              partition: batch.partition,
+              offset: Number(m.offset),
+              key: m.key?.toString("utf8") ?? "",
+              value: m.value ?? Buffer.alloc(0),
+              headers: headerText(m.headers)
+            })
           )
           next.set(batch.partition, Number(batch.lastOffset()) + 1)
           if ([...ends].every(([p, end]) => end === 0 || (next.get(p) ?? 0) >= end)) resolve()
@@ -160,7 +196,12 @@ export const readRawTopic = async (topic: string, timeoutMs = 60_000): Promise<R
       })
     )
   })
-  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`reading ${topic}: ${records.length}/${sumOf(ends)} records in ${timeoutMs} ms`)), timeoutMs).unref())
+  const timeout = new Promise<never>((_, reject) =>
+    setTimeout(
+      () => reject(new Error(`reading ${topic}: ${records.length}/${sumOf(ends)} records in ${timeoutMs} ms`)),
+      timeoutMs
+    ).unref()
+  )
   await Promise.race([done, timeout]).finally(() => consumer.disconnect())
   return records.filter((r) => r.offset < (ends.get(r.partition) ?? 0))
 }
@@ -171,4 +212,5 @@ export const alertIdsOn = (records: ReadonlyArray<{ readonly value: Buffer | str
 
 // ------------------------------------------------------------------------------------ S3 archive
 
-export const reportsOf = (files: ReadonlyArray<ArchiveFile>): ReadonlyArray<ArchivedReport> => files.flatMap((f) => f.reports)
+export const reportsOf = (files: ReadonlyArray<ArchiveFile>): ReadonlyArray<ArchivedReport> =>
+  files.flatMap((f) => f.reports)

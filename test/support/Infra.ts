@@ -15,7 +15,14 @@ declare module "vitest" {
   }
 }
 
-const EnvKeys: ReadonlyArray<string> = ["KAFKA_BROKERS", "S3_ENDPOINT", "S3_BUCKET", "S3_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]
+const EnvKeys: ReadonlyArray<string> = [
+  "KAFKA_BROKERS",
+  "S3_ENDPOINT",
+  "S3_BUCKET",
+  "S3_REGION",
+  "AWS_ACCESS_KEY_ID",
+  "AWS_SECRET_ACCESS_KEY"
+]
 
 /** The provided infra, or (when run without the globalSetup) whatever the environment says. */
 export const infra = (): InfraInfo => {
@@ -23,8 +30,18 @@ export const infra = (): InfraInfo => {
   if (provided !== undefined) return provided
   const env = process.env
   return env.KAFKA_BROKERS && env.S3_ENDPOINT && env.PEACESTATE_SKIP_INFRA !== "1"
-    ? { available: true, reason: "services from the environment", env: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => EnvKeys.includes(e[0]) && e[1] !== undefined)) }
-    : { available: false, reason: "no infra: run with the vitest globalSetup or set KAFKA_BROKERS and S3_ENDPOINT", env: {} }
+    ? {
+        available: true,
+        reason: "services from the environment",
+        env: Object.fromEntries(
+          Object.entries(env).filter((e): e is [string, string] => EnvKeys.includes(e[0]) && e[1] !== undefined)
+        )
+      }
+    : {
+        available: false,
+        reason: "no infra: run with the vitest globalSetup or set KAFKA_BROKERS and S3_ENDPOINT",
+        env: {}
+      }
 }
 
 export const infraAvailable = (): boolean => infra().available

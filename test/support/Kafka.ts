@@ -4,16 +4,21 @@ import { kafkaBrokers } from "./Infra.js"
 import type { Names } from "./Names.js"
 import { sleep } from "./Wait.js"
 
-export const kafka = () => new Kafka({ brokers: [...kafkaBrokers()], clientId: "peacestate-tests", logLevel: logLevel.NOTHING })
+export const kafka = () =>
+  new Kafka({ brokers: [...kafkaBrokers()], clientId: "peacestate-tests", logLevel: logLevel.NOTHING })
 
-const isRetriable = (e: unknown): boolean => typeof e === "object" && e !== null && "retriable" in e && e.retriable === true
+const isRetriable = (e: unknown): boolean =>
+  typeof e === "object" && e !== null && "retriable" in e && e.retriable === true
 
 /**
  * Run `f` with a connected admin client. A retriable Kafka error (e.g. "This server is not the leader for
  * that topic-partition" while a new topic's leader is being elected on a loaded machine) is tried again,
  * for up to a minute: the tests check what Kafka holds, not how fast its metadata settles.
  */
-export const withAdmin = async <A>(f: (admin: ReturnType<Kafka["admin"]>) => Promise<A>, deadline = Date.now() + 60_000): Promise<A> => {
+export const withAdmin = async <A>(
+  f: (admin: ReturnType<Kafka["admin"]>) => Promise<A>,
+  deadline = Date.now() + 60_000
+): Promise<A> => {
   const admin = kafka().admin()
   const attempt = async () => {
     await admin.connect()
@@ -36,12 +41,13 @@ export const sumOf = (offsets: ReadonlyMap<number, number>) => [...offsets.value
 
 /** Committed offsets of a group (partitions without one left out). */
 export const committedOffsets = (group: string, topic: string): Promise<ReadonlyMap<number, number>> =>
-  withAdmin(async (admin) =>
-    new Map(
-      (await admin.fetchOffsets({ groupId: group, topics: [topic] })).flatMap((t) =>
-        t.partitions.filter((p) => Number(p.offset) >= 0).map((p) => [p.partition, Number(p.offset)] as const)
+  withAdmin(
+    async (admin) =>
+      new Map(
+        (await admin.fetchOffsets({ groupId: group, topics: [topic] })).flatMap((t) =>
+          t.partitions.filter((p) => Number(p.offset) >= 0).map((p) => [p.partition, Number(p.offset)] as const)
+        )
       )
-    )
   )
 
 export interface TopicRecord {
@@ -56,7 +62,10 @@ export const readTopic = async (topic: string, timeoutMs = 60_000): Promise<Read
   const ends = await endOffsets(topic)
   if (sumOf(ends) === 0) return []
   const records: Array<TopicRecord> = []
-  const consumer = kafka().consumer({ groupId: `tests-reader-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`, maxBytesPerPartition: 8 * 1024 * 1024 })
+  const consumer = kafka().consumer({
+    groupId: `tests-reader-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`,
+    maxBytesPerPartition: 8 * 1024 * 1024
+  })
   await consumer.connect()
   try {
     await consumer.subscribe({ topic, fromBeginning: true })
@@ -66,7 +75,12 @@ export const readTopic = async (topic: string, timeoutMs = 60_000): Promise<Read
       void consumer.run({
         eachBatch: async ({ batch }) => {
           batch.messages.forEach((m) =>
-            records.push({ partition: batch.partition, offset: Number(m.offset), key: m.key?.toString("utf8") ?? "", value: m.value?.toString("utf8") ?? "" })
+            records.push({
+              partition: batch.partition,
+              offset: Number(m.offset),
+              key: m.key?.toString("utf8") ?? "",
+              value: m.value?.toString("utf8") ?? ""
+            })
           )
           next.set(batch.partition, Number(batch.lastOffset()) + 1)
           if (complete()) resolve()
@@ -77,7 +91,10 @@ export const readTopic = async (topic: string, timeoutMs = 60_000): Promise<Read
     await Promise.race([
       done,
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`reading ${topic}: ${records.length}/${sumOf(ends)} records in ${timeoutMs} ms`)), timeoutMs)
+        timer = setTimeout(
+          () => reject(new Error(`reading ${topic}: ${records.length}/${sumOf(ends)} records in ${timeoutMs} ms`)),
+          timeoutMs
+        )
       })
     ]).finally(() => clearTimeout(timer))
   } finally {

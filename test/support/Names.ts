@@ -1,6 +1,5 @@
 // Names of one test run (topics, groups, S3 prefix) and the consumer-group timing of the fault tests.
 
-
 /** Topic, group and S3 prefix names of one test run, as the environment of its CLI processes. */
 export const uniqueNames = (tag: string, partitions = 6) => {
   const id = `${tag}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`

@@ -34,14 +34,22 @@ export const outageRelay = (target: URL): Promise<OutageRelay> =>
       upstream.on("error", drop).on("close", drop)
       client.pipe(upstream).pipe(client)
     })
-    const listen = (port: number) => new Promise<number>((ok) => server.listen(port, "127.0.0.1", () => ok((server.address() as net.AddressInfo).port)))
+    const listen = (port: number) =>
+      new Promise<number>((ok) =>
+        server.listen(port, "127.0.0.1", () => ok((server.address() as net.AddressInfo).port))
+      )
     const down = () =>
       new Promise<void>((ok) => {
         server.close(() => ok())
         sockets.forEach((s) => s.destroy())
       })
     void listen(0).then((port) =>
-      resolve({ url: `http://127.0.0.1:${port}`, down, up: () => listen(port).then(() => undefined), close: () => (server.listening ? down() : Promise.resolve()) })
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        down,
+        up: () => listen(port).then(() => undefined),
+        close: () => (server.listening ? down() : Promise.resolve())
+      })
     )
   })
 
@@ -59,7 +67,11 @@ const infraSh = (command: string): Promise<{ readonly code: number | null; reado
       KAFKA_CONTROLLER_PORT: process.env.KAFKA_CONTROLLER_PORT ?? String(kafkaPort() + 1),
       S3_PORT: String(s3Port())
     }
-    const child = spawn("bash", [process.env.PEACESTATE_INFRA_SH ?? "infra/infra.sh", command], { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] })
+    const child = spawn("bash", [process.env.PEACESTATE_INFRA_SH ?? "infra/infra.sh", command], {
+      cwd: repoRoot,
+      env,
+      stdio: ["ignore", "pipe", "pipe"]
+    })
     const out: Array<Buffer> = []
     child.stdout.on("data", (b: Buffer) => out.push(b))
     child.stderr.on("data", (b: Buffer) => out.push(b))

@@ -43,13 +43,31 @@ export const startProduction = (name: string, names: Names, sim: Simulation): Pr
   const count = Math.ceil(sim.rate * 3_600)
   const proc = startCli(
     name,
-    ["simulate", "--to", "kafka", "--seed", String(sim.seed), "--count", String(count), "--drones", String(sim.drones), "--start", sim.start, "--rate", String(sim.rate), "--alert-ratio", String(sim.alertRatio)],
+    [
+      "simulate",
+      "--to",
+      "kafka",
+      "--seed",
+      String(sim.seed),
+      "--count",
+      String(count),
+      "--drones",
+      String(sim.drones),
+      "--start",
+      sim.start,
+      "--rate",
+      String(sim.rate),
+      "--alert-ratio",
+      String(sim.alertRatio)
+    ],
     names
   )
   const produced = () => endOffsets(names.REPORTS_TOPIC).then(sumOf)
   const ended = async () => {
     const exit = await proc.exit
-    return new Error(`${name} ended (${exit.code ?? exit.signal}) before the test stopped it; stderr tail:\n${tail(proc.stderr())}`)
+    return new Error(
+      `${name} ended (${exit.code ?? exit.signal}) before the test stopped it; stderr tail:\n${tail(proc.stderr())}`
+    )
   }
   const waitForProduced = async (n: number, timeoutMs = 120_000) => {
     const deadline = Date.now() + timeoutMs
@@ -57,7 +75,10 @@ export const startProduction = (name: string, names: Names, sim: Simulation): Pr
       if (proc.exited()) throw await ended()
       const now = await produced().catch(() => -1)
       if (now >= n) return now
-      if (Date.now() > deadline) throw new Error(`${name}: ${now} reports on ${names.REPORTS_TOPIC} after ${timeoutMs} ms, waiting for ${n}; stderr tail:\n${tail(proc.stderr())}`)
+      if (Date.now() > deadline)
+        throw new Error(
+          `${name}: ${now} reports on ${names.REPORTS_TOPIC} after ${timeoutMs} ms, waiting for ${n}; stderr tail:\n${tail(proc.stderr())}`
+        )
       await sleep(500)
     }
   }
@@ -76,4 +97,3 @@ export const startProduction = (name: string, names: Names, sim: Simulation): Pr
     }
   }
 }
-

@@ -10,7 +10,11 @@ export interface CliResult {
 }
 
 /** Run `peacestate <args>` from the sources in a child process and collect its output. */
-export const runCli = (args: ReadonlyArray<string>, env: Record<string, string> = {}, timeoutMs = 300_000): Promise<CliResult> =>
+export const runCli = (
+  args: ReadonlyArray<string>,
+  env: Record<string, string> = {},
+  timeoutMs = 300_000
+): Promise<CliResult> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], {
       env: { ...process.env, ...env },

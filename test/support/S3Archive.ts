@@ -10,7 +10,11 @@ import { sumOf } from "./Kafka.js"
 import "./ServicesEnv.js"
 
 const inStore = <A, E>(prefix: string, f: (store: ObjectStore["Type"]) => Effect.Effect<A, E>) =>
-  Effect.runPromise(Effect.flatMap(ObjectStore, f).pipe(Effect.provide(S3ObjectStore.layer({ bucket: s3Env().bucket, prefix }, { retryFor: "10 seconds" }))))
+  Effect.runPromise(
+    Effect.flatMap(ObjectStore, f).pipe(
+      Effect.provide(S3ObjectStore.layer({ bucket: s3Env().bucket, prefix }, { retryFor: "10 seconds" }))
+    )
+  )
 
 export interface ArchiveFile {
   readonly key: string
@@ -26,7 +30,9 @@ export const readS3Archive = (prefix: string): Promise<ReadonlyArray<ArchiveFile
           Chunk.toReadonlyArray(objects).filter((o) => o.key.endsWith(".parquet")),
           (o) =>
             Effect.flatMap(store.get(o.key), (bytes) =>
-              bytes._tag === "None" ? Effect.succeed([]) : Effect.map(decodeReports(bytes.value), (reports) => [{ key: o.key, reports }])
+              bytes._tag === "None"
+                ? Effect.succeed([])
+                : Effect.map(decodeReports(bytes.value), (reports) => [{ key: o.key, reports }])
             ),
           { concurrency: 8 }
         )
@@ -37,7 +43,11 @@ export const readS3Archive = (prefix: string): Promise<ReadonlyArray<ArchiveFile
 
 export const removeS3Prefix = (prefix: string) =>
   inStore(prefix, (store) =>
-    Stream.runCollect(store.list("")).pipe(Effect.flatMap((objects) => Effect.forEach(objects, (o) => store.remove(o.key), { concurrency: 16, discard: true })))
+    Stream.runCollect(store.list("")).pipe(
+      Effect.flatMap((objects) =>
+        Effect.forEach(objects, (o) => store.remove(o.key), { concurrency: 16, discard: true })
+      )
+    )
   ).catch(() => undefined)
 
 /** What the archive holds against what Kafka holds; every list is empty when the archive is exactly-once and complete. */
@@ -67,7 +77,12 @@ const firstN = <A>(items: ReadonlyArray<A>, n = 20) => items.slice(0, n)
  * each reportId exactly once, and every file a contiguous run of one partition within one hour,
  * named after its first offset. Lists are truncated to 20 examples (the counts are in the lengths' stead).
  */
-export const checkExactlyOnce = (topic: string, files: ReadonlyArray<ArchiveFile>, ends: ReadonlyMap<number, number>, opts: { readonly contiguous?: boolean } = {}) => {
+export const checkExactlyOnce = (
+  topic: string,
+  files: ReadonlyArray<ArchiveFile>,
+  ends: ReadonlyMap<number, number>,
+  opts: { readonly contiguous?: boolean } = {}
+) => {
   const positions = new Map<string, Array<string>>()
   const ids = new Map<string, number>()
   const fileProblems: Array<string> = []
@@ -83,13 +98,21 @@ export const checkExactlyOnce = (topic: string, files: ReadonlyArray<ArchiveFile
     if (first === undefined) return void fileProblems.push(`${key}: empty`)
     const folder = key.slice(0, key.lastIndexOf("/"))
     const name = key.slice(key.lastIndexOf("/") + 1)
-    if (name !== fileNameOf(topic, first.partition, first.offset)) fileProblems.push(`${key}: first row is ${first.partition}/${first.offset}`)
+    if (name !== fileNameOf(topic, first.partition, first.offset))
+      fileProblems.push(`${key}: first row is ${first.partition}/${first.offset}`)
     if (reports.some((r) => r.partition !== first.partition)) fileProblems.push(`${key}: rows of several partitions`)
-    if (reports.some((r) => hourFolderOf(r.report.timestamp) !== folder)) fileProblems.push(`${key}: a report outside ${folder}`)
-    const gap = reports.findIndex((r, i) => i > 0 && (opts.contiguous === false ? r.offset <= reports[i - 1]!.offset : r.offset !== reports[i - 1]!.offset + 1))
+    if (reports.some((r) => hourFolderOf(r.report.timestamp) !== folder))
+      fileProblems.push(`${key}: a report outside ${folder}`)
+    const gap = reports.findIndex(
+      (r, i) =>
+        i > 0 &&
+        (opts.contiguous === false ? r.offset <= reports[i - 1]!.offset : r.offset !== reports[i - 1]!.offset + 1)
+    )
     if (gap > 0) fileProblems.push(`${key}: offsets ${reports[gap - 1]!.offset} then ${reports[gap]!.offset}`)
   })
-  const duplicatePositions = [...positions].filter(([, keys]) => keys.length > 1).map(([pos, keys]) => `${pos} ×${keys.length} in ${keys.join(", ")}`)
+  const duplicatePositions = [...positions]
+    .filter(([, keys]) => keys.length > 1)
+    .map(([pos, keys]) => `${pos} ×${keys.length} in ${keys.join(", ")}`)
   const expectedPositions = [...ends].flatMap(([p, end]) => Array.from({ length: end }, (_, o) => `${p}/${o}`))
   const expectedSet = new Set(expectedPositions)
   const missing = expectedPositions.filter((pos) => !positions.has(pos))

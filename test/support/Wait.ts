@@ -3,7 +3,12 @@
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 /** Poll `f` until it returns something other than undefined; fail after `timeoutMs` naming `what`. */
-export const eventually = async <A>(what: string, f: () => Promise<A | undefined> | A | undefined, timeoutMs = 30_000, everyMs = 200): Promise<A> => {
+export const eventually = async <A>(
+  what: string,
+  f: () => Promise<A | undefined> | A | undefined,
+  timeoutMs = 30_000,
+  everyMs = 200
+): Promise<A> => {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const value = await Promise.resolve()

@@ -14,10 +14,21 @@ import type { InfraInfo } from "./Infra.js"
 const root = fileURLToPath(new URL("../..", import.meta.url))
 const script = "infra/infra.sh"
 
-const EnvKeys = ["KAFKA_BROKERS", "S3_ENDPOINT", "S3_BUCKET", "S3_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] as const
+const EnvKeys = [
+  "KAFKA_BROKERS",
+  "S3_ENDPOINT",
+  "S3_BUCKET",
+  "S3_REGION",
+  "AWS_ACCESS_KEY_ID",
+  "AWS_SECRET_ACCESS_KEY"
+] as const
 
 const infraSh = (...args: ReadonlyArray<string>) => {
-  const result = spawnSync("bash", [script, ...args], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })
+  const result = spawnSync("bash", [script, ...args], {
+    cwd: root,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"]
+  })
   return { code: result.status ?? -1, stdout: result.stdout ?? "", stderr: result.stderr ?? "", error: result.error }
 }
 
@@ -49,7 +60,11 @@ const statusThenUp = () => {
   const hasFlock = spawnSync("flock", ["--version"], { stdio: "ignore" }).status === 0
   const lock = join(tmpdir(), "peacestate-infra-up.lock")
   const result = hasFlock
-    ? spawnSync("flock", ["-w", "600", lock, "bash", "-c", steps], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })
+    ? spawnSync("flock", ["-w", "600", lock, "bash", "-c", steps], {
+        cwd: root,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"]
+      })
     : spawnSync("bash", ["-c", steps], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })
   const [status = "", upOut = ""] = (result.stdout ?? "").split(Separator)
   return { code: result.status ?? -1, status, stdout: upOut, stderr: result.stderr ?? "", error: result.error }
@@ -63,7 +78,11 @@ const fromEnv = (env: Record<string, string | undefined>): InfraInfo["env"] =>
 
 export default function setup(project: TestProject) {
   if (process.env.PEACESTATE_SKIP_INFRA === "1") {
-    project.provide("infra", { available: false, reason: "PEACESTATE_SKIP_INFRA=1: Kafka/S3 tests are skipped", env: {} })
+    project.provide("infra", {
+      available: false,
+      reason: "PEACESTATE_SKIP_INFRA=1: Kafka/S3 tests are skipped",
+      env: {}
+    })
     return
   }
   if (process.env.KAFKA_BROKERS && process.env.S3_ENDPOINT) {
@@ -87,7 +106,10 @@ export default function setup(project: TestProject) {
   }
   // Child processes (CLI tests) inherit these; tests read them through inject("infra").
   Object.assign(process.env, env)
-  const reason = wasRunning.kafka && wasRunning.s3proxy ? "already running" : `started by the test run in ${Math.round((Date.now() - started) / 1000)} s`
+  const reason =
+    wasRunning.kafka && wasRunning.s3proxy
+      ? "already running"
+      : `started by the test run in ${Math.round((Date.now() - started) / 1000)} s`
   project.provide("infra", { available: true, reason, env })
 
   return () => {

@@ -65,7 +65,9 @@ export const apply = (m: Membership): Change => {
   if (!pending(m)) return { membership: m, added: [], revoked: [] }
   const revoked = m.lost ? m.owned : Arr.difference(m.owned, m.latest)
   const added = m.lost ? m.latest : Arr.difference(m.latest, m.owned)
-  const positions = m.lost ? HashMap.empty<number, number>() : HashMap.filter(m.positions, (_, p) => m.latest.includes(p))
+  const positions = m.lost
+    ? HashMap.empty<number, number>()
+    : HashMap.filter(m.positions, (_, p) => m.latest.includes(p))
   return { membership: { ...m, applied: m.generation, owned: m.latest, lost: false, positions }, added, revoked }
 }
 
@@ -74,7 +76,8 @@ export const assign = (m: Membership, a: Announcement): Change => apply(announce
 
 export const owns = (m: Membership, partition: number): boolean => m.owned.includes(partition)
 
-export const positionOf = (m: Membership, partition: number): Option.Option<number> => HashMap.get(m.positions, partition)
+export const positionOf = (m: Membership, partition: number): Option.Option<number> =>
+  HashMap.get(m.positions, partition)
 
 /** Explicitly set where reading goes on (e.g. the committed offset of a partition just added); may go back. */
 export const seek = (m: Membership, partition: number, offset: number): Membership =>
@@ -83,15 +86,32 @@ export const seek = (m: Membership, partition: number, offset: number): Membersh
 /** Records up to `next` were handed over: the position moves forward, never back, on owned partitions only. */
 export const advance = (m: Membership, partition: number, next: number): Membership =>
   owns(m, partition)
-    ? { ...m, positions: HashMap.set(m.positions, partition, Math.max(next, Option.getOrElse(positionOf(m, partition), () => 0))) }
+    ? {
+        ...m,
+        positions: HashMap.set(
+          m.positions,
+          partition,
+          Math.max(
+            next,
+            Option.getOrElse(positionOf(m, partition), () => 0)
+          )
+        )
+      }
     : m
 
 /** The part of a fetched run (in offset order) not handed over yet: a kept partition may be fetched again from its commit. */
-export const unseen = <A>(m: Membership, partition: number, records: ReadonlyArray<A>, offsetOf: (a: A) => number): ReadonlyArray<A> =>
+export const unseen = <A>(
+  m: Membership,
+  partition: number,
+  records: ReadonlyArray<A>,
+  offsetOf: (a: A) => number
+): ReadonlyArray<A> =>
   Option.match(positionOf(m, partition), {
     onNone: () => records,
     onSome: (position) =>
-      Option.exists(Arr.head(records), (first) => offsetOf(first) >= position) ? records : Arr.filter(records, (r) => offsetOf(r) >= position)
+      Option.exists(Arr.head(records), (first) => offsetOf(first) >= position)
+        ? records
+        : Arr.filter(records, (r) => offsetOf(r) >= position)
   })
 
 /** Why a commit is refused: the handler has not been told of the latest generation, or does not own these partitions. */
@@ -113,7 +133,8 @@ export const judge = (m: Membership, partitions: ReadonlyArray<number>): Verdict
 }
 
 /** Owned partitions without a position: where they start depends on the group's committed offsets. */
-export const unpositioned = (m: Membership): ReadonlyArray<number> => Arr.filter(m.owned, (p) => !HashMap.has(m.positions, p))
+export const unpositioned = (m: Membership): ReadonlyArray<number> =>
+  Arr.filter(m.owned, (p) => !HashMap.has(m.positions, p))
 
 /** A partition's bounds: `low` is the first offset kept, `high` the next to be written. */
 export interface PartitionBounds {
@@ -126,15 +147,25 @@ export interface PartitionBounds {
  * Every owned partition has been handed over up to its end. A partition without a position starts at the
  * committed offset (negative: none), else at the log's start.
  */
-export const caughtUp = (m: Membership, ends: ReadonlyArray<PartitionBounds>, committed: ReadonlyArray<PartitionOffset>): boolean =>
+export const caughtUp = (
+  m: Membership,
+  ends: ReadonlyArray<PartitionBounds>,
+  committed: ReadonlyArray<PartitionOffset>
+): boolean =>
   !pending(m) &&
   Arr.every(m.owned, (p) =>
-    Option.match(Arr.findFirst(ends, (e) => e.partition === p), {
-      onNone: () => false,
-      onSome: (end) => {
-        const from = Arr.findFirst(committed, (c) => c.partition === p && c.offset >= 0)
-        const position = Option.getOrElse(Option.orElse(positionOf(m, p), () => Option.map(from, (c) => c.offset)), () => end.low)
-        return position >= end.high
+    Option.match(
+      Arr.findFirst(ends, (e) => e.partition === p),
+      {
+        onNone: () => false,
+        onSome: (end) => {
+          const from = Arr.findFirst(committed, (c) => c.partition === p && c.offset >= 0)
+          const position = Option.getOrElse(
+            Option.orElse(positionOf(m, p), () => Option.map(from, (c) => c.offset)),
+            () => end.low
+          )
+          return position >= end.high
+        }
       }
-    })
+    )
   )

@@ -21,17 +21,22 @@ export const makeAdmin = (kafka: Kafka, retry: RetryOptions) =>
       // (ours or a concurrent one) the metadata kafkajs waits on may not know the topic yet: UNKNOWN_TOPIC_OR_PARTITION,
       // retriable, but kafkajs gives up on it; try again (a repeated create answers "already exists").
       yield* attemptRetrying(`create topic ${topic}`, () =>
-        admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: Math.max(1, partitions), replicationFactor }] })
+        admin.createTopics({
+          waitForLeaders: true,
+          topics: [{ topic, numPartitions: Math.max(1, partitions), replicationFactor }]
+        })
       )
       yield* attemptRetrying(`metadata of ${topic}`, () => admin.fetchTopicMetadata({ topics: [topic] }))
     })
 
     const topicOffsets = (topic: string): Effect.Effect<ReadonlyArray<PartitionBounds>, LogError> =>
-      Effect.map(attemptRetrying(`offsets of ${topic}`, () => admin.fetchTopicOffsets(topic)), (ps) =>
-        Arr.sort(
-          ps.map((p) => ({ partition: p.partition, high: Number(p.high), low: Number(p.low) })),
-          byPartition
-        )
+      Effect.map(
+        attemptRetrying(`offsets of ${topic}`, () => admin.fetchTopicOffsets(topic)),
+        (ps) =>
+          Arr.sort(
+            ps.map((p) => ({ partition: p.partition, high: Number(p.high), low: Number(p.low) })),
+            byPartition
+          )
       )
 
     const endOffsets = Effect.fn("KafkaLog.endOffsets")(function* (topic: string) {
@@ -41,11 +46,19 @@ export const makeAdmin = (kafka: Kafka, retry: RetryOptions) =>
 
     /** Raw committed offsets: -1 where the group has none. */
     const committedRaw = (topic: string, group: string) =>
-      Effect.map(attemptRetrying(`committed offsets of ${group} on ${topic}`, () => admin.fetchOffsets({ groupId: group, topics: [topic] })), (ts) =>
-        Arr.sort(
-          Arr.flatMap(ts, (t) => (t.topic === topic ? t.partitions.map((p): PartitionOffset => ({ partition: p.partition, offset: Number(p.offset) })) : [])),
-          byPartition
-        )
+      Effect.map(
+        attemptRetrying(`committed offsets of ${group} on ${topic}`, () =>
+          admin.fetchOffsets({ groupId: group, topics: [topic] })
+        ),
+        (ts) =>
+          Arr.sort(
+            Arr.flatMap(ts, (t) =>
+              t.topic === topic
+                ? t.partitions.map((p): PartitionOffset => ({ partition: p.partition, offset: Number(p.offset) }))
+                : []
+            ),
+            byPartition
+          )
       )
 
     const committedOffsets = Effect.fn("KafkaLog.committedOffsets")(function* (topic: string, group: string) {

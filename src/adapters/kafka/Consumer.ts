@@ -1,6 +1,12 @@
 import { Array as Arr, Data, Deferred, Duration, Effect, Exit, Option, Ref, Runtime } from "effect"
 import kafkajs, { type ConsumerConfig, type EachBatchPayload, type Kafka, type RetryOptions } from "kafkajs"
-import { type Batch, type ConsumeOptions, type ConsumerHandler, LogError, type PartitionOffset } from "../../ports/MessageLog.js"
+import {
+  type Batch,
+  type ConsumeOptions,
+  type ConsumerHandler,
+  LogError,
+  type PartitionOffset
+} from "../../ports/MessageLog.js"
 import * as Membership from "../consumer/Membership.js"
 import type { Admin } from "./Admin.js"
 import { attempt, disconnect, fail } from "./Attempt.js"
@@ -29,7 +35,13 @@ interface Member {
   readonly stopping: boolean
 }
 
-const initialMember: Member = { membership: Membership.empty, joinedAt: Option.none(), lastRecordAt: 0, batches: 0, stopping: false }
+const initialMember: Member = {
+  membership: Membership.empty,
+  joinedAt: Option.none(),
+  lastRecordAt: 0,
+  batches: 0,
+  stopping: false
+}
 
 interface IdleClock {
   readonly batches: number
@@ -47,10 +59,13 @@ export interface ConsumerDeps {
 }
 
 /** `MessageLog.consume` on a kafkajs consumer: one consumer per call, joined to the group for its duration. */
-export const makeConsume = ({ admin, kafka, retry, runtime, tuning }: ConsumerDeps) =>
+export const makeConsume =
+  ({ admin, kafka, retry, runtime, tuning }: ConsumerDeps) =>
   <E, R>(
     options: ConsumeOptions,
-    makeHandler: (commit: (offsets: ReadonlyArray<PartitionOffset>) => Effect.Effect<void, LogError>) => ConsumerHandler<E, R>
+    makeHandler: (
+      commit: (offsets: ReadonlyArray<PartitionOffset>) => Effect.Effect<void, LogError>
+    ) => ConsumerHandler<E, R>
   ): Effect.Effect<void, LogError | E, R> =>
     Effect.gen(function* () {
       const { topic, group } = options
@@ -64,7 +79,8 @@ export const makeConsume = ({ admin, kafka, retry, runtime, tuning }: ConsumerDe
       // start): it crashes and asks restartOnFailure (only for retriable errors). Before the first join nothing was
       // read or handed to the handler, so restarting then is safe; it is allowed for a minute after the start.
       const startedAt = Date.now()
-      const restartable = (): boolean => Effect.runSync(Ref.get(member)).membership.generation === 0 && Date.now() - startedAt < 60_000
+      const restartable = (): boolean =>
+        Effect.runSync(Ref.get(member)).membership.generation === 0 && Date.now() - startedAt < 60_000
 
       const config: ConsumerConfig = {
         groupId: group,
@@ -84,22 +100,36 @@ export const makeConsume = ({ admin, kafka, retry, runtime, tuning }: ConsumerDe
         Effect.try({ try: () => kafka.consumer(config), catch: fail(`consumer config (${group})`) }).pipe(
           Effect.tap((c) => attempt(`consumer connect (${group})`, () => c.connect()))
         ),
-        (c) => Effect.zipRight(Ref.update(member, (m) => ({ ...m, stopping: true })), disconnect(`consumer disconnect (${group})`, () => c.disconnect()))
+        (c) =>
+          Effect.zipRight(
+            Ref.update(member, (m) => ({ ...m, stopping: true })),
+            disconnect(`consumer disconnect (${group})`, () => c.disconnect())
+          )
       )
 
       // Every handler call of this member goes through here: one at a time, and none once stopping.
       const serialized = <A, E2>(effect: Effect.Effect<A, E2, R>) =>
-        permit.withPermits(1)(Effect.flatMap(Ref.get(member), (m) => (m.stopping ? Effect.succeedNone : Effect.asSome(effect))))
+        permit.withPermits(1)(
+          Effect.flatMap(Ref.get(member), (m) => (m.stopping ? Effect.succeedNone : Effect.asSome(effect)))
+        )
 
       // The archiver's commit before a put is its fence: refused until the handler knows the latest join.
       const commit = (offsets: ReadonlyArray<PartitionOffset>) =>
         Effect.gen(function* () {
           if (offsets.length === 0) return
-          const verdict = Membership.judge((yield* Ref.get(member)).membership, offsets.map((o) => o.partition))
+          const verdict = Membership.judge(
+            (yield* Ref.get(member)).membership,
+            offsets.map((o) => o.partition)
+          )
           if (Membership.Verdict.$is("Accepted")(verdict)) {
-            return yield* attempt(`commit (${group})`, () => consumer.commitOffsets(offsets.map((o) => ({ topic, partition: o.partition, offset: String(o.offset) }))))
+            return yield* attempt(`commit (${group})`, () =>
+              consumer.commitOffsets(offsets.map((o) => ({ topic, partition: o.partition, offset: String(o.offset) })))
+            )
           }
-          return yield* new LogError({ operation: "commit", cause: new NotAssignedError({ topic, partitions: verdict.partitions }) })
+          return yield* new LogError({
+            operation: "commit",
+            cause: new NotAssignedError({ topic, partitions: verdict.partitions })
+          })
         })
       const handler = makeHandler(commit)
 
@@ -122,7 +152,8 @@ export const makeConsume = ({ admin, kafka, retry, runtime, tuning }: ConsumerDe
           if (!Membership.owns(m.membership, partition) || Option.isNone(last)) return Option.none<string>()
           // After a rejoin kafkajs fetches a kept partition again from the committed offset: skip what we handed over already.
           const fresh = Membership.unseen(m.membership, partition, messages, (r) => Number(r.offset))
-          if (fresh.length > 0) yield* handler.onBatch({ topic, partition, records: fresh.map(toRecord(topic, partition)) } satisfies Batch)
+          if (fresh.length > 0)
+            yield* handler.onBatch({ topic, partition, records: fresh.map(toRecord(topic, partition)) } satisfies Batch)
           const next = Number(last.value.offset) + 1
           yield* Ref.update(member, (s) => ({
             ...s,
@@ -150,7 +181,11 @@ export const makeConsume = ({ admin, kafka, retry, runtime, tuning }: ConsumerDe
         Effect.runSync(
           Ref.update(member, (m) => ({
             ...m,
-            membership: Membership.announce(m.membership, { generation: m.membership.generation + 1, partitions: memberAssignment[topic] ?? [], memberId }),
+            membership: Membership.announce(m.membership, {
+              generation: m.membership.generation + 1,
+              partitions: memberAssignment[topic] ?? [],
+              memberId
+            }),
             joinedAt: Option.orElse(m.joinedAt, () => Option.some(now)),
             lastRecordAt: Option.isNone(m.joinedAt) ? now : m.lastRecordAt
           }))
@@ -184,17 +219,19 @@ export const makeConsume = ({ admin, kafka, retry, runtime, tuning }: ConsumerDe
           const next = { ...clock, batches: m.batches }
           if (Option.isNone(m.joinedAt) || m.batches !== clock.batches) return next
           const now = Date.now()
-          if (Option.exists(options.idleExit, (d) => now - m.lastRecordAt >= Duration.toMillis(d))) return { ...next, done: true }
-          if (options.stopWhenIdle !== undefined && (yield* options.stopWhenIdle) && (yield* caughtUp)) return { ...next, done: true }
+          if (Option.exists(options.idleExit, (d) => now - m.lastRecordAt >= Duration.toMillis(d)))
+            return { ...next, done: true }
+          if (options.stopWhenIdle !== undefined && (yield* options.stopWhenIdle) && (yield* caughtUp))
+            return { ...next, done: true }
           if (now - clock.lastIdleAt < idleEvery) return next
           yield* serialized(Effect.zipRight(syncAssignment, handler.onIdle))
           return { ...next, lastIdleAt: Date.now() }
         })
       const start: IdleClock = { batches: -1, lastIdleAt: Date.now(), done: false }
-      const idleLoop = Effect.iterate(
-        start,
-        { while: (c) => !c.done, body: (c) => Effect.zipRight(Effect.sleep(tick), idleStep(c)) }
-      )
+      const idleLoop = Effect.iterate(start, {
+        while: (c) => !c.done,
+        body: (c) => Effect.zipRight(Effect.sleep(tick), idleStep(c))
+      })
 
       // onStop exactly once: new batches are skipped, the one in progress finishes first (the permit).
       const stop = Effect.uninterruptible(
@@ -210,15 +247,27 @@ export const makeConsume = ({ admin, kafka, retry, runtime, tuning }: ConsumerDe
       yield* attempt(`subscribe to ${topic} (${group})`, () => consumer.subscribe({ topic, fromBeginning: true }))
       // Not interruptible: kafkajs must finish joining before it can leave cleanly.
       yield* Effect.uninterruptible(
-        attempt(`consume ${topic} (${group})`, () => consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch }))
+        attempt(`consume ${topic} (${group})`, () =>
+          consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch })
+        )
       )
-      yield* Effect.forkScoped(Effect.flatMap(Effect.exit(idleLoop), (exit) => Deferred.done(outcome, Exit.asVoid(exit))))
+      yield* Effect.forkScoped(
+        Effect.flatMap(Effect.exit(idleLoop), (exit) => Deferred.done(outcome, Exit.asVoid(exit)))
+      )
       // Interrupted (SIGTERM): the last flush may fail (e.g. the store is down); what it held stays uncommitted and is
       // read again, but the operator must hear of it.
       yield* Deferred.await(outcome).pipe(
         Effect.onInterrupt(() =>
-          Effect.catchAllCause(stop, (cause) => Effect.logError(`consumer of ${topic} (${group}) could not flush on shutdown; the uncommitted records will be read again`, cause))
+          Effect.catchAllCause(stop, (cause) =>
+            Effect.logError(
+              `consumer of ${topic} (${group}) could not flush on shutdown; the uncommitted records will be read again`,
+              cause
+            )
+          )
         )
       )
       yield* stop
-    }).pipe(Effect.scoped, Effect.withSpan("KafkaLog.consume", { attributes: { topic: options.topic, group: options.group } }))
+    }).pipe(
+      Effect.scoped,
+      Effect.withSpan("KafkaLog.consume", { attributes: { topic: options.topic, group: options.group } })
+    )

@@ -14,7 +14,8 @@ const levels: Readonly<Partial<Record<logLevel, (message: string) => Effect.Effe
 const kafkaLevel = (level: logLevel, namespace: string, message: string) => {
   // Connection logs every error response (topic exists, group rebalancing, coordinator loading) at ERROR, though
   // kafkajs retries them or the operation fails with them and that surfaces as a LogError: debug noise here.
-  if (namespace === "Connection" || message.includes(HandlerFailed) || message.startsWith("Limiting retries")) return Effect.logDebug
+  if (namespace === "Connection" || message.includes(HandlerFailed) || message.startsWith("Limiting retries"))
+    return Effect.logDebug
   if (message.includes("is rebalancing")) return Effect.logInfo
   return levels[level] ?? Effect.logTrace
 }

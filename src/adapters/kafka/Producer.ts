@@ -14,7 +14,9 @@ const toMessage = (r: OutgoingRecord): Message => ({
 })
 
 const sizeOf = (r: OutgoingRecord) =>
-  RecordOverhead + r.key.length * 3 + (typeof r.value === "string" ? Buffer.byteLength(r.value) : r.value.byteLength) +
+  RecordOverhead +
+  r.key.length * 3 +
+  (typeof r.value === "string" ? Buffer.byteLength(r.value) : r.value.byteLength) +
   (r.headers === undefined ? 0 : Arr.reduce(Object.entries(r.headers), 0, (n, [k, v]) => n + k.length + v.length * 3))
 
 /** Where each send starts: a record opens a new one when it would take the current one past the limit. */
@@ -28,7 +30,15 @@ const sendStarts = (sizes: ReadonlyArray<number>): ReadonlyArray<number> => {
 /** Split into sends whose record batches stay under the broker's size limit (one send when small). */
 export const chunksOf = (records: ReadonlyArray<OutgoingRecord>): ReadonlyArray<Array<Message>> => {
   const starts = sendStarts(Arr.map(records, sizeOf))
-  return Arr.map(starts, (start, i) => Arr.map(records.slice(start, Option.getOrElse(Arr.get(starts, i + 1), () => records.length)), toMessage))
+  return Arr.map(starts, (start, i) =>
+    Arr.map(
+      records.slice(
+        start,
+        Option.getOrElse(Arr.get(starts, i + 1), () => records.length)
+      ),
+      toMessage
+    )
+  )
 }
 
 /** An idempotent producer, connected for the scope; `publish` returns once every record was acknowledged by all replicas. */
@@ -47,8 +57,12 @@ export const makePublish = (kafka: Kafka, retry: RetryOptions) =>
       (p) => disconnect("producer disconnect", () => p.disconnect())
     )
     return Effect.fn("KafkaLog.publish")(function* (topic: string, records: ReadonlyArray<OutgoingRecord>) {
-      yield* Effect.forEach(chunksOf(records), (messages) => attempt(`publish to ${topic}`, () => producer.send({ topic, messages, acks: -1 })), {
-        discard: true
-      })
+      yield* Effect.forEach(
+        chunksOf(records),
+        (messages) => attempt(`publish to ${topic}`, () => producer.send({ topic, messages, acks: -1 })),
+        {
+          discard: true
+        }
+      )
     })
   })

@@ -14,7 +14,11 @@ const headersOf = (headers: IHeaders | undefined): Readonly<Record<string, strin
     ? noHeaders
     : Object.fromEntries(
         Arr.flatMap(entries, ([k, v]) =>
-          v === undefined ? [] : Array.isArray(v) ? Option.match(Arr.last(v), { onNone: () => [], onSome: (last) => [[k, headerText(last)] as const] }) : [[k, headerText(v)] as const]
+          v === undefined
+            ? []
+            : Array.isArray(v)
+              ? Option.match(Arr.last(v), { onNone: () => [], onSome: (last) => [[k, headerText(last)] as const] })
+              : [[k, headerText(v)] as const]
         )
       )
 }

@@ -25,7 +25,11 @@ export const defaultTuning: KafkaTuning = {
 }
 
 /** The client's retry policy for one operation. */
-export const retryOf = (tuning: KafkaTuning) => ({ retries: tuning.retries, initialRetryTime: 300, maxRetryTime: 30_000 })
+export const retryOf = (tuning: KafkaTuning) => ({
+  retries: tuning.retries,
+  initialRetryTime: 300,
+  maxRetryTime: 30_000
+})
 
 /** The brokers and tuning from the environment (see KafkaLog.layer). */
 export const TuningConfig = Config.all({

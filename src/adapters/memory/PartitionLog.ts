@@ -18,7 +18,12 @@ const toBytes = (v: Uint8Array | string): Uint8Array => (typeof v === "string" ?
 
 /** Append each record to the partition `partitionOf` its key, in order, at that partition's end. */
 export const append =
-  (topic: string, records: ReadonlyArray<OutgoingRecord>, now: number, partitionOf: (key: string, partitions: number) => number) =>
+  (
+    topic: string,
+    records: ReadonlyArray<OutgoingRecord>,
+    now: number,
+    partitionOf: (key: string, partitions: number) => number
+  ) =>
   (parts: ReadonlyArray<PartitionLog>): ReadonlyArray<PartitionLog> => {
     const byPartition = Arr.groupBy(records, (r) => String(partitionOf(r.key, parts.length)))
     return Arr.map(parts, (log, partition) =>
@@ -26,7 +31,15 @@ export const append =
         onNone: () => log,
         onSome: (rs) => {
           const end = endOf(log)
-          const added = Arr.map(rs, (r, i): LogRecord => ({ topic, partition, offset: end + i, key: Option.some(r.key), value: toBytes(r.value), headers: r.headers ?? {}, timestamp: now }))
+          const added = Arr.map(rs, (r, i): LogRecord => ({
+            topic,
+            partition,
+            offset: end + i,
+            key: Option.some(r.key),
+            value: toBytes(r.value),
+            headers: r.headers ?? {},
+            timestamp: now
+          }))
           return { ...log, records: Chunk.appendAll(log.records, Chunk.fromIterable(added)) }
         }
       })

@@ -28,7 +28,12 @@ export const gatherTyped = <T extends Typed>(dictionary: T, indices: ArrayLike<n
 }
 
 /** Spread values over slots: slot i gets `values[index[i]]`, or `empty` where the index is -1 (a null). */
-export const spreadTyped = <T extends Typed>(index: Int32Array, values: T, make: (n: number) => T, empty: number): T => {
+export const spreadTyped = <T extends Typed>(
+  index: Int32Array,
+  values: T,
+  make: (n: number) => T,
+  empty: number
+): T => {
   const out = make(index.length)
   for (let i = 0; i < index.length; i++) {
     const k = index[i] as number
@@ -62,10 +67,19 @@ export interface StringPage {
 }
 
 const slotsOf = (page: StringPage): number =>
-  Option.getOrElse(Option.orElse(Option.map(page.index, (ix) => ix.length), () => Option.map(page.keys, (k) => k.length)), () => page.strings.length)
+  Option.getOrElse(
+    Option.orElse(
+      Option.map(page.index, (ix) => ix.length),
+      () => Option.map(page.keys, (k) => k.length)
+    ),
+    () => page.strings.length
+  )
 
 /** The strings of every page, one per slot, in order; null slots and dangling keys are `empty`. */
-export const gatherStrings = <E extends string | undefined>(pages: ReadonlyArray<StringPage>, empty: E): Array<string | E> => {
+export const gatherStrings = <E extends string | undefined>(
+  pages: ReadonlyArray<StringPage>,
+  empty: E
+): Array<string | E> => {
   const out = new Array<string | E>(pages.reduce((n, page) => n + slotsOf(page), 0))
   let at = 0
   for (let p = 0; p < pages.length; p++) {

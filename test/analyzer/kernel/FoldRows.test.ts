@@ -9,7 +9,9 @@ import { type FoldInput, foldRows } from "../../../src/analyzer/kernel/FoldRows.
 const countBy = (keys: ReadonlyArray<readonly [string, number]>): ReadonlyArray<readonly [string, number]> =>
   keys.reduce<ReadonlyArray<readonly [string, number]>>(
     (acc, [key, by]) =>
-      acc.some(([k]) => k === key) ? acc.map(([k, n]) => [k, k === key ? n + by : n] as const) : [...acc, [key, by] as const],
+      acc.some(([k]) => k === key)
+        ? acc.map(([k, n]) => [k, k === key ? n + by : n] as const)
+        : [...acc, [key, by] as const],
     []
   )
 
@@ -46,33 +48,54 @@ const plainFold = (c: FoldInput, threshold: number, from: number, until: number)
 
 const row = fc.record({
   ms: fc.oneof(fc.integer({ min: -2 * 86_400_000 * 366, max: 4 * 86_400_000 * 366 }), fc.constant(Number.NaN)),
-  citizens: fc.array(fc.record({ name: fc.constantFrom("Ada", "Basile", "Zoe"), score: fc.integer({ min: 0, max: 100 }) }), { maxLength: 4 }),
+  citizens: fc.array(
+    fc.record({ name: fc.constantFrom("Ada", "Basile", "Zoe"), score: fc.integer({ min: 0, max: 100 }) }),
+    { maxLength: 4 }
+  ),
   words: fc.array(fc.constantFrom("queue", "riot", "harmony"), { maxLength: 4 }),
   lat: fc.constantFrom(48.8512, 48.861, -0.005),
   lon: fc.constantFrom(2.3512, -179.995)
 })
 
-const columns = fc.array(row, { maxLength: 30 }).map(
-  (rows): FoldInput => ({
-    timestampMs: Float64Array.from(rows.map((r) => r.ms)),
-    latitude: Float64Array.from(rows.map((r) => r.lat)),
-    longitude: Float64Array.from(rows.map((r) => r.lon)),
-    citizenOffsets: Int32Array.from(Arr.scan(rows.map((r) => r.citizens.length), 0, (a, b) => a + b)),
-    citizenNames: rows.flatMap((r) => r.citizens.map((c) => c.name)),
-    citizenScores: Int32Array.from(rows.flatMap((r) => r.citizens.map((c) => c.score))),
-    wordOffsets: Int32Array.from(Arr.scan(rows.map((r) => r.words.length), 0, (a, b) => a + b)),
-    words: rows.flatMap((r) => r.words)
-  })
-)
+const columns = fc.array(row, { maxLength: 30 }).map((rows): FoldInput => ({
+  timestampMs: Float64Array.from(rows.map((r) => r.ms)),
+  latitude: Float64Array.from(rows.map((r) => r.lat)),
+  longitude: Float64Array.from(rows.map((r) => r.lon)),
+  citizenOffsets: Int32Array.from(
+    Arr.scan(
+      rows.map((r) => r.citizens.length),
+      0,
+      (a, b) => a + b
+    )
+  ),
+  citizenNames: rows.flatMap((r) => r.citizens.map((c) => c.name)),
+  citizenScores: Int32Array.from(rows.flatMap((r) => r.citizens.map((c) => c.score))),
+  wordOffsets: Int32Array.from(
+    Arr.scan(
+      rows.map((r) => r.words.length),
+      0,
+      (a, b) => a + b
+    )
+  ),
+  words: rows.flatMap((r) => r.words)
+}))
 
 const window = fc.oneof(
   fc.constant([-Infinity, Infinity] as const),
-  fc.tuple(fc.integer({ min: -86_400_000 * 366, max: 3 * 86_400_000 * 366 }), fc.nat(2 * 86_400_000 * 366)).map(([from, span]) => [from, from + span] as const)
+  fc
+    .tuple(fc.integer({ min: -86_400_000 * 366, max: 3 * 86_400_000 * 366 }), fc.nat(2 * 86_400_000 * 366))
+    .map(([from, span]) => [from, from + span] as const)
 )
 
 describe("analyzer kernel: foldRows", () => {
-  it.prop("= the plain fold of the same rows", [columns, fc.integer({ min: 0, max: 101 }), window], ([c, threshold, [from, until]]) => {
-    const t = foldRows(c, threshold, from, until)
-    expect({ ...t, alertWords: [...t.alertWords], cells: [...t.cells], offenders: [...t.offenders] }).toStrictEqual(plainFold(c, threshold, from, until))
-  })
+  it.prop(
+    "= the plain fold of the same rows",
+    [columns, fc.integer({ min: 0, max: 101 }), window],
+    ([c, threshold, [from, until]]) => {
+      const t = foldRows(c, threshold, from, until)
+      expect({ ...t, alertWords: [...t.alertWords], cells: [...t.cells], offenders: [...t.offenders] }).toStrictEqual(
+        plainFold(c, threshold, from, until)
+      )
+    }
+  )
 })

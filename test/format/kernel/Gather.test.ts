@@ -1,17 +1,30 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Option } from "effect"
 import fc from "fast-check"
-import { concatTyped, gatherStrings, gatherTyped, int64ToNumbers, spreadTyped, type StringPage } from "../../../src/format/kernel/Gather.js"
+import {
+  concatTyped,
+  gatherStrings,
+  gatherTyped,
+  int64ToNumbers,
+  spreadTyped,
+  type StringPage
+} from "../../../src/format/kernel/Gather.js"
 
 // Plain versions: what each kernel computes, written for clarity, not speed.
 
-const plainStrings = <E extends string | undefined>(pages: ReadonlyArray<StringPage>, empty: E): ReadonlyArray<string | E> =>
+const plainStrings = <E extends string | undefined>(
+  pages: ReadonlyArray<StringPage>,
+  empty: E
+): ReadonlyArray<string | E> =>
   pages.flatMap((page) => {
     const values = Option.match(page.keys, {
       onNone: (): ReadonlyArray<string | E> => page.strings,
       onSome: (keys) => Array.from(keys, (k) => page.strings[k] ?? empty)
     })
-    return Option.match(page.index, { onNone: () => values, onSome: (ix) => Array.from(ix, (k) => (k < 0 ? empty : (values[k] ?? empty))) })
+    return Option.match(page.index, {
+      onNone: () => values,
+      onSome: (ix) => Array.from(ix, (k) => (k < 0 ? empty : (values[k] ?? empty)))
+    })
   })
 
 const floats = (n: number) => new Float64Array(n)
@@ -24,20 +37,23 @@ const stringPage: fc.Arbitrary<StringPage> = fc
       .array(fc.integer({ min: 0, max: strings.length }), { maxLength: 12 }) // may dangle one past the dictionary
       .chain((keys) => {
         const values = dictionary ? keys.length : strings.length
-        return fc.array(fc.integer({ min: -1, max: Math.max(-1, values - 1) }), { maxLength: 16 }).map(
-          (index): StringPage => ({
+        return fc
+          .array(fc.integer({ min: -1, max: Math.max(-1, values - 1) }), { maxLength: 16 })
+          .map((index): StringPage => ({
             strings,
             keys: dictionary ? Option.some(Int32Array.from(keys)) : Option.none(),
             index: nulls ? Option.some(Int32Array.from(index)) : Option.none()
-          })
-        )
+          }))
       })
   )
 
 describe("format kernel: gather", () => {
   it.prop(
     "int64ToNumbers = Number(v), floored after the divisor",
-    [fc.array(fc.bigInt({ min: -(2n ** 53n), max: 2n ** 53n }), { maxLength: 50 }), fc.constantFrom(1, 1_000, 1_000_000)],
+    [
+      fc.array(fc.bigInt({ min: -(2n ** 53n), max: 2n ** 53n }), { maxLength: 50 }),
+      fc.constantFrom(1, 1_000, 1_000_000)
+    ],
     ([values, divisor]) => {
       const expected = values.map((v) => (divisor === 1 ? Number(v) : Math.floor(Number(v) / divisor)))
       expect(Array.from(int64ToNumbers(BigInt64Array.from(values), divisor))).toStrictEqual(expected)
@@ -48,15 +64,25 @@ describe("format kernel: gather", () => {
     "gatherTyped = dictionary lookups (missing entries NaN / 0)",
     [fc.array(fc.double(), { maxLength: 10 }), fc.array(fc.nat(12), { maxLength: 40 })],
     ([dictionary, indices]) => {
-      expect(Array.from(gatherTyped(Float64Array.from(dictionary), Int32Array.from(indices), floats))).toEqual(indices.map((k) => dictionary[k] ?? Number.NaN))
+      expect(Array.from(gatherTyped(Float64Array.from(dictionary), Int32Array.from(indices), floats))).toEqual(
+        indices.map((k) => dictionary[k] ?? Number.NaN)
+      )
       const intDictionary = dictionary.map((x) => (Number.isFinite(x) ? Math.trunc(x) | 0 : 0))
-      expect(Array.from(gatherTyped(Int32Array.from(intDictionary), indices, ints))).toStrictEqual(indices.map((k) => intDictionary[k] ?? 0))
+      expect(Array.from(gatherTyped(Int32Array.from(intDictionary), indices, ints))).toStrictEqual(
+        indices.map((k) => intDictionary[k] ?? 0)
+      )
     }
   )
 
   it.prop(
     "spreadTyped = values at their slots, `empty` at the nulls",
-    [fc.array(fc.integer(), { minLength: 1, maxLength: 10 }).chain((vs) => fc.tuple(fc.constant(vs), fc.array(fc.integer({ min: -1, max: vs.length - 1 }), { maxLength: 30 })))],
+    [
+      fc
+        .array(fc.integer(), { minLength: 1, maxLength: 10 })
+        .chain((vs) =>
+          fc.tuple(fc.constant(vs), fc.array(fc.integer({ min: -1, max: vs.length - 1 }), { maxLength: 30 }))
+        )
+    ],
     ([[values, index]]) => {
       expect(Array.from(spreadTyped(Int32Array.from(index), Float64Array.from(values), floats, Number.NaN))).toEqual(
         index.map((k) => (k < 0 ? Number.NaN : values[k]))
@@ -64,11 +90,26 @@ describe("format kernel: gather", () => {
     }
   )
 
-  it.prop("concatTyped = the parts one after the other", [fc.array(fc.array(fc.integer(), { maxLength: 10 }), { minLength: 1, maxLength: 5 })], ([parts]) => {
-    expect(Array.from(concatTyped(parts.map((p) => Int32Array.from(p)), ints))).toStrictEqual(parts.flat())
-  })
+  it.prop(
+    "concatTyped = the parts one after the other",
+    [fc.array(fc.array(fc.integer(), { maxLength: 10 }), { minLength: 1, maxLength: 5 })],
+    ([parts]) => {
+      expect(
+        Array.from(
+          concatTyped(
+            parts.map((p) => Int32Array.from(p)),
+            ints
+          )
+        )
+      ).toStrictEqual(parts.flat())
+    }
+  )
 
-  it.prop("gatherStrings = every page's strings at their slots", [fc.array(stringPage, { maxLength: 5 }), fc.constantFrom("", undefined)], ([pages, empty]) => {
-    expect(gatherStrings(pages, empty)).toStrictEqual(plainStrings(pages, empty))
-  })
+  it.prop(
+    "gatherStrings = every page's strings at their slots",
+    [fc.array(stringPage, { maxLength: 5 }), fc.constantFrom("", undefined)],
+    ([pages, empty]) => {
+      expect(gatherStrings(pages, empty)).toStrictEqual(plainStrings(pages, empty))
+    }
+  )
 })

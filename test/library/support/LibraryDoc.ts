@@ -35,10 +35,15 @@ export const renderExample = (e: DocExample): string =>
 
 /** The doc with each marker's section (up to the next heading or marker) replaced by `render(path)`. */
 export const rewriteExamples = (markdown: string, render: (path: string) => string): string =>
-  markdown.replace(/<!-- example: (\S+) -->\n[\s\S]*?(?=\n#{1,3} |\n<!-- example: |$)/g, (_, path: string) => render(path))
+  markdown.replace(/<!-- example: (\S+) -->\n[\s\S]*?(?=\n#{1,3} |\n<!-- example: |$)/g, (_, path: string) =>
+    render(path)
+  )
 
 export const readDoc = (): string => readFileSync(libraryDoc, "utf8")
 
 /** Run an example: from the sources (the `peacestate-source` condition) or, with `source: false`, through the package's dist/. */
-export const runExample = (path: string, options: { readonly cwd?: string; readonly source?: boolean } = {}): Promise<RunResult> =>
-  runNode([...(options.source ?? true ? sourceFlags : ["--import", "tsx"]), path], { cwd: options.cwd ?? repoRoot })
+export const runExample = (
+  path: string,
+  options: { readonly cwd?: string; readonly source?: boolean } = {}
+): Promise<RunResult> =>
+  runNode([...((options.source ?? true) ? sourceFlags : ["--import", "tsx"]), path], { cwd: options.cwd ?? repoRoot })

@@ -26,10 +26,12 @@ export interface PackageJson {
   readonly peerDependencies?: Readonly<Record<string, string>>
 }
 
-export const packageJson = (root: string = repoRoot): PackageJson => JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as PackageJson
+export const packageJson = (root: string = repoRoot): PackageJson =>
+  JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as PackageJson
 
 /** `.` → `peacestate`, `./domain` → `peacestate/domain`. */
-export const specifierOf = (subpath: string): string => (subpath === "." ? "peacestate" : `peacestate/${subpath.slice(2)}`)
+export const specifierOf = (subpath: string): string =>
+  subpath === "." ? "peacestate" : `peacestate/${subpath.slice(2)}`
 
 export interface ImportTrace {
   readonly exports: ReadonlyArray<string>
@@ -63,13 +65,23 @@ export interface RunResult {
 }
 
 /** Run `node args…` and collect its output (never rejects: a failure is in `code`). */
-export const runNode = (args: ReadonlyArray<string>, options: { readonly cwd?: string; readonly env?: Record<string, string> } = {}): Promise<RunResult> =>
+export const runNode = (
+  args: ReadonlyArray<string>,
+  options: { readonly cwd?: string; readonly env?: Record<string, string> } = {}
+): Promise<RunResult> =>
   new Promise((resolve) => {
     execFile(
       process.execPath,
       [...args],
-      { cwd: options.cwd ?? repoRoot, env: { ...process.env, ...options.env }, encoding: "utf8", timeout: 120_000, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout, stderr })
+      {
+        cwd: options.cwd ?? repoRoot,
+        env: { ...process.env, ...options.env },
+        encoding: "utf8",
+        timeout: 120_000,
+        maxBuffer: 64 * 1024 * 1024
+      },
+      (error, stdout, stderr) =>
+        resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout, stderr })
     )
   })
 
@@ -87,9 +99,17 @@ export const probeImport = async (specifier: string, options: ProbeOptions = {})
     const args = [...(source ? sourceFlags : []), "--import", traceLoads, "--input-type=module", "-e", code]
     const result = await runNode(args, { cwd, env: { PEACESTATE_TRACE_FILE: traceFile } })
     if (result.code !== 0) throw new Error(`importing ${specifier} failed (exit ${result.code}):\n${result.stderr}`)
-    const paths = [...new Set((await readFile(traceFile, "utf8")).split("\n"))].filter((u) => u.startsWith("file:")).map((u) => fileURLToPath(u))
+    const paths = [...new Set((await readFile(traceFile, "utf8")).split("\n"))]
+      .filter((u) => u.startsWith("file:"))
+      .map((u) => fileURLToPath(u))
     const packages = [...new Set(paths.flatMap((p) => packageOfPath(p) ?? []))].sort()
-    const ownFiles = [...new Set(paths.filter((p) => packageOfPath(p) === undefined && p.startsWith(cwd)).map((p) => relative(cwd, p).split(sep).join("/")))].sort()
+    const ownFiles = [
+      ...new Set(
+        paths
+          .filter((p) => packageOfPath(p) === undefined && p.startsWith(cwd))
+          .map((p) => relative(cwd, p).split(sep).join("/"))
+      )
+    ].sort()
     return { exports: JSON.parse(result.stdout) as ReadonlyArray<string>, packages, ownFiles, stderr: result.stderr }
   } finally {
     await rm(dir, { recursive: true, force: true })

@@ -95,7 +95,17 @@ export const Surface: Readonly<Record<string, Entry>> = {
     light: false
   },
   "./archiver": {
-    exports: ["Archiver", "ArchiverConfig", "ArchiverLive", "DefaultNames", "Metrics", "NamesConfig", "StopWhenIdle", "launch", "withSettings"],
+    exports: [
+      "Archiver",
+      "ArchiverConfig",
+      "ArchiverLive",
+      "DefaultNames",
+      "Metrics",
+      "NamesConfig",
+      "StopWhenIdle",
+      "launch",
+      "withSettings"
+    ],
     dependencies: ["effect", "hyparquet", "hyparquet-writer"],
     light: false
   },
@@ -104,12 +114,26 @@ export const Surface: Readonly<Record<string, Entry>> = {
     dependencies: ["@effect/platform", "@effect/platform-node", "effect", "hyparquet"],
     light: false
   },
-  "./memory": { exports: ["InMemoryLog", "LocalObjectStore"], dependencies: ["@effect/platform", "effect"], light: false },
+  "./memory": {
+    exports: ["InMemoryLog", "LocalObjectStore"],
+    dependencies: ["@effect/platform", "effect"],
+    light: false
+  },
   "./kafka": { exports: ["KafkaLog"], dependencies: ["effect", "kafkajs"], light: false },
   "./s3": { exports: ["S3ObjectStore"], dependencies: ["@aws-sdk/client-s3", "effect"], light: false }
 }
 
 /** Packages (or package scopes, ending in `/`) a light entry must never load. */
-export const HeavyPackages = ["@aws-sdk/", "@smithy/", "kafkajs", "@effect/cli", "@effect/platform", "@effect/platform-node", "hyparquet", "hyparquet-writer"]
+export const HeavyPackages = [
+  "@aws-sdk/",
+  "@smithy/",
+  "kafkajs",
+  "@effect/cli",
+  "@effect/platform",
+  "@effect/platform-node",
+  "hyparquet",
+  "hyparquet-writer"
+]
 
-export const isHeavy = (pkg: string): boolean => HeavyPackages.some((h) => (h.endsWith("/") ? pkg.startsWith(h) : pkg === h))
+export const isHeavy = (pkg: string): boolean =>
+  HeavyPackages.some((h) => (h.endsWith("/") ? pkg.startsWith(h) : pkg === h))

@@ -17,8 +17,13 @@ export const typeLevelExports = (files: ReadonlyArray<string>): ReadonlyMap<stri
       if (symbol === undefined) throw new Error(`${file}: not a module`)
       const names = checker.getExportsOfModule(symbol).flatMap((s) => {
         const target = s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s
-        const isNamespace = (target.flags & ts.SymbolFlags.ValueModule) !== 0 && target.valueDeclaration !== undefined && ts.isSourceFile(target.valueDeclaration)
-        return isNamespace ? [s.name, ...checker.getExportsOfModule(target).map((m) => `${s.name}.${m.name}`)] : [s.name]
+        const isNamespace =
+          (target.flags & ts.SymbolFlags.ValueModule) !== 0 &&
+          target.valueDeclaration !== undefined &&
+          ts.isSourceFile(target.valueDeclaration)
+        return isNamespace
+          ? [s.name, ...checker.getExportsOfModule(target).map((m) => `${s.name}.${m.name}`)]
+          : [s.name]
       })
       return [file, names.sort()]
     })

@@ -11,4 +11,11 @@ if (file === undefined) throw new Error("trace-loads.mjs: PEACESTATE_TRACE_FILE 
 register(new URL("./trace-hooks.mjs", import.meta.url))
 
 const cache = createRequire(import.meta.url).cache
-process.on("exit", () => appendFileSync(file, Object.keys(cache).map((path) => `${pathToFileURL(path).href}\n`).join("")))
+process.on("exit", () =>
+  appendFileSync(
+    file,
+    Object.keys(cache)
+      .map((path) => `${pathToFileURL(path).href}\n`)
+      .join("")
+  )
+)

@@ -18,6 +18,8 @@ const outputs = new Map(
 )
 writeFileSync(
   libraryDoc,
-  rewriteExamples(doc, (path) => renderExample({ path, code: readFileSync(join(repoRoot, path), "utf8"), output: outputs.get(path) ?? "" }))
+  rewriteExamples(doc, (path) =>
+    renderExample({ path, code: readFileSync(join(repoRoot, path), "utf8"), output: outputs.get(path) ?? "" })
+  )
 )
 console.log(`updated ${paths.length} examples in docs/LIBRARY.md`)
