@@ -12,13 +12,11 @@ import {
   Option,
   Ref
 } from "effect"
-import type { ArchivedReport } from "../format/ArchivedReport.js"
 import { encodeReports } from "../format/EncodeReports.js"
 import { readFileMeta } from "../format/FileMeta.js"
 import type { ParquetDecodeError } from "../format/ParquetDecodeError.js"
 import { NamesConfig } from "../config/Names.js"
 import { IdleExitConfig, IdleFlushConfig, MaxRecordsPerFileConfig } from "../config/Settings.js"
-import { decodeReport } from "../domain/Codec.js"
 import {
   count,
   filesWritten,
@@ -30,9 +28,10 @@ import {
   reportsSkipped
 } from "../ops/Metrics.js"
 import { type Running, start, StopWhenIdle } from "../ops/Running.js"
-import { type Batch, type LogError, type LogRecord, MessageLog, type PartitionOffset } from "../ports/MessageLog.js"
+import { type Batch, type LogError, MessageLog, type PartitionOffset } from "../ports/MessageLog.js"
 import { ObjectStore, type StoreError } from "../ports/ObjectStore.js"
 import { fileKeyOf, hourFolderOf } from "../format/Layout.js"
+import { append, type Decoded, decode, fresh, type OpenFile, type PartitionState } from "./PartitionFiles.js"
 
 /** The archiver's settings: topic names, `MAX_RECORDS_PER_FILE`, `IDLE_EXIT`, `IDLE_FLUSH`. */
 export const ArchiverConfig = Config.all({
@@ -41,28 +40,6 @@ export const ArchiverConfig = Config.all({
   idleExit: IdleExitConfig,
   idleFlush: IdleFlushConfig
 })
-
-/** The file being filled for one partition: a contiguous run of its offsets, all in one hour folder. */
-interface OpenFile {
-  readonly folder: string
-  readonly first: number
-  readonly last: number
-  readonly reports: Chunk.Chunk<ArchivedReport>
-}
-
-interface PartitionState {
-  /** False until the archive has been checked for files this partition already wrote (resume). */
-  readonly resumed: boolean
-  /** Offsets up to this one are already in the archive. */
-  readonly storedThrough: number
-  readonly open: Option.Option<OpenFile>
-  /** Closed files whose write was fenced off (see `write`): stored before anything newer, or dropped on revocation. */
-  readonly pending: ReadonlyArray<OpenFile>
-}
-
-const fresh: PartitionState = { resumed: false, storedThrough: -1, open: Option.none(), pending: [] }
-
-type Decoded = { readonly record: LogRecord; readonly report: Option.Option<ArchivedReport> }
 
 /**
  * The archiver: consume reports, batch them per partition into files of contiguous offsets that
@@ -166,36 +143,6 @@ export const make = Effect.gen(function* () {
       )
   )
 
-  // The pure part: append reports to the open file, closing it on an hour change or when full.
-  const append = (state: PartitionState, decoded: ReadonlyArray<Decoded>) =>
-    Arr.reduce(decoded, { state, done: Arr.empty<OpenFile>() }, ({ state, done }, d) =>
-      Option.match(d.report, {
-        onNone: () => ({ state, done }),
-        onSome: (report) => {
-          if (d.record.offset <= state.storedThrough) return { state, done }
-          const folder = hourFolderOf(report.report.timestamp)
-          const current = Option.filter(state.open, (f) => f.folder === folder)
-          const closed = Option.isSome(state.open) && Option.isNone(current) ? [...done, state.open.value] : done
-          const file: OpenFile = Option.match(current, {
-            onNone: () => ({ folder, first: d.record.offset, last: d.record.offset, reports: Chunk.of(report) }),
-            onSome: (f) => ({ ...f, last: d.record.offset, reports: Chunk.append(f.reports, report) })
-          })
-          return Chunk.size(file.reports) >= options.maxRecordsPerFile
-            ? { state: { ...state, open: Option.none() }, done: [...closed, file] }
-            : { state: { ...state, open: Option.some(file) }, done: closed }
-        }
-      })
-    )
-
-  const decode = (batch: Batch): ReadonlyArray<Decoded> =>
-    batch.records.map((record) => ({
-      record,
-      report: Either.match(decodeReport(record.value), {
-        onLeft: () => Option.none(),
-        onRight: (report) => Option.some({ report, partition: record.partition, offset: record.offset })
-      })
-    }))
-
   const onBatch = (batch: Batch, commit: Committer) =>
     Effect.gen(function* () {
       const decoded = decode(batch)
@@ -206,7 +153,7 @@ export const make = Effect.gen(function* () {
       const { state: resumed, rest } = before.resumed
         ? { state: before, rest: decoded }
         : yield* resume(batch.partition, before, decoded, commit)
-      const { state, done } = append(resumed, rest)
+      const { state, done } = append(options.maxRecordsPerFile)(resumed, rest)
       const left = yield* writeInOrder(batch.partition, [...state.pending, ...done], commit)
       yield* setState(batch.partition, { ...state, pending: left })
     })
