@@ -42,10 +42,8 @@ export const ArchiverConfig = Config.all({
 })
 
 /**
- * The archiver: consume reports, batch them per partition into files of contiguous offsets that
- * never span two hours, write each file under its deterministic name, and commit only after it is
- * stored. On assignment it resumes from what the archive already holds (following the chain of
- * files from the committed offset), so a crash or a rebalance never writes a report twice.
+ * The archiver: files of contiguous offsets per partition and hour under deterministic names, committed once
+ * stored; on assignment it resumes from what the archive holds, so no report is written twice.
  */
 export const make = Effect.gen(function* () {
   const options = yield* ArchiverConfig
@@ -61,12 +59,9 @@ export const make = Effect.gen(function* () {
     Effect.map(Ref.get(states), (m) => Option.getOrElse(HashMap.get(m, partition), () => fresh))
   const setState = (partition: number, s: PartitionState) => Ref.update(states, HashMap.set(partition, s))
 
-  // Store one file, then commit past it; false when fenced off. The fence: a member the group has dropped (stuck
-  // past the rebalance timeout) does not know it yet and still holds its partitions' buffers, while their new owner
-  // writes files of the same names; its late put would replace the owner's (longer) file and lose reports, or overlap
-  // it. Committing the file's first offset first (everything before it is stored) fails for such a member (unknown
-  // member, old generation), for a partition the latest assignment took away, and until this member has been told
-  // of its latest join (MessageLog): then nothing is written now. Left: a put still in flight when the member is dropped.
+  // Store one file, then commit past it; false when fenced off. Committing the file's first offset first fails for a
+  // member the group dropped (stuck past the rebalance timeout), whose late put would replace the new owner's file
+  // of the same name. Left open: a put already in flight when the member is dropped.
   const write = Effect.fn("Archiver.write")(
     function* (partition: number, file: OpenFile, commit: Committer) {
       const reports = Chunk.toReadonlyArray(file.reports)

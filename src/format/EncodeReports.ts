@@ -1,26 +1,5 @@
-/**
- * Archive files: reports as Parquet, readable unchanged by DuckDB, Spark and Athena.
- *
- * Contract columns (exact names): report_id, drone_id (UTF8), timestamp (INT64 TIMESTAMP(MILLIS,
- * UTC)), latitude, longitude (DOUBLE), citizens (LIST<STRUCT<name UTF8, peacescore INT32>>),
- * words (LIST<UTF8>), battery_pct, altitude_m, speed_mps, temperature_c (DOUBLE),
- * source_partition (INT32), source_offset (INT64). Lists use the standard 3-level encoding
- * (`citizens (LIST) { repeated group list { required group element { name; peacescore } } }`).
- * Every field is REQUIRED (lists are empty, never null) except timestamp_text; DuckDB reports
- * timestamp as TIMESTAMP WITH TIME ZONE. Pages are DATA_PAGE_V2 (all hyparquet-writer writes).
- *
- * Extra columns, which other readers may ignore:
- * - citizen_count, word_count (INT32): list lengths, so the analyzer's reader builds list offsets
- *   without decoding repetition/definition levels (see Lists.ts);
- * - timestamp_text (UTF8, nullable): the timestamp exactly as the drone wrote it, set only when it
- *   is not the canonical `toISOString()` form of its millisecond instant (e.g. "…:00Z" or
- *   microseconds), so a round trip gives back the very same report. Null (≈ 0 bytes) otherwise.
- *
- * Footer key/value metadata: peacestate.format, peacestate.count, peacestate.partition (when every
- * row has the same one), peacestate.first_offset / last_offset (first and last row),
- * peacestate.min_offset / max_offset. `readFileMeta` (FileMeta.ts) reads them
- * from the footer alone.
- */
+// Archive files: reports as Parquet, readable unchanged by DuckDB, Spark and Athena; the columns and footer
+// keys are listed in docs/ARCHITECTURE.md ("The archive file").
 import { Option } from "effect"
 import { parquetWriteBuffer } from "hyparquet-writer"
 import * as zlib from "node:zlib"

@@ -4,11 +4,8 @@ import { writeStderr } from "../terminal/Stderr.js"
 const DefaultDeadline = Duration.seconds(9)
 
 /**
- * A bound on the graceful stop of a long-running component. On SIGTERM/SIGINT the runtime interrupts the
- * component, which flushes, commits and leaves its group; when that cannot finish in time (the object store
- * or the broker unreachable: their retries last minutes), the process exits 1 at the deadline
- * (`SHUTDOWN_TIMEOUT`, default 9 s). That is a SIGKILL as far as the data goes, which the archive survives by
- * design: what was not committed is read again, and the archiver resumes from what the store holds.
+ * On SIGTERM/SIGINT, exit 1 if the component has not flushed and committed within `SHUTDOWN_TIMEOUT` (default 9 s):
+ * a SIGKILL as far as the data goes, which the archive survives (uncommitted records are read again).
  */
 export const shutdownDeadline = (component: string) =>
   Effect.gen(function* () {
