@@ -4,6 +4,7 @@
  * is what makes a naive hyparquet read ~15× slower than DuckDB). Only the needed column chunks are
  * walked; see format/Lists.ts for the fast path on files we wrote and the general one for the rest.
  */
+import type { FoldInput } from "./kernel/FoldRows.js"
 import { Either } from "effect"
 import { CitizenCountColumn, WordCountColumn } from "../format/FormatKeys.js"
 import { type LeafColumn, readFlat } from "../format/Leaves.js"
@@ -12,19 +13,9 @@ import { guarded, lengthIs, type ParquetDecodeError } from "../format/ParquetDec
 import { openParquet, type ParquetFile } from "../format/ParquetFile.js"
 import { int32Values, numberValues, stringValues } from "../format/Values.js"
 
-export interface ReportColumns {
+/** The columns the analysis reads from one file (the fold's input, with the row count). */
+export interface ReportColumns extends FoldInput {
   readonly rows: number
-  /** Per row, epoch millis. */
-  readonly timestampMs: Float64Array
-  readonly latitude: Float64Array
-  readonly longitude: Float64Array
-  /** Length rows+1; the citizens of row i are [citizenOffsets[i], citizenOffsets[i+1]). */
-  readonly citizenOffsets: Int32Array
-  readonly citizenNames: ReadonlyArray<string>
-  readonly citizenScores: Int32Array
-  /** Length rows+1; the words of row i are [wordOffsets[i], wordOffsets[i+1]). */
-  readonly wordOffsets: Int32Array
-  readonly words: ReadonlyArray<string>
 }
 
 const flatNumbers = (file: ParquetFile, name: string): Either.Either<Float64Array, ParquetDecodeError> =>

@@ -1,6 +1,6 @@
 import { Command, Options } from "@effect/cli"
-import { Effect, Layer, Option } from "effect"
-import { durationText, withSettings } from "../config/Settings.js"
+import { Effect, Layer } from "effect"
+import { consumerSettings, withSettings } from "../config/Settings.js"
 import * as Flags from "./Flags.js"
 
 const consoleAlerts = Options.boolean("console").pipe(
@@ -24,13 +24,7 @@ export const alertCommand = Command.make(
         ? AlertSinks.both(AlertSinks.streamSinkLive, AlertSinks.consoleSink)
         : AlertSinks.streamSinkLive
       yield* launchOnKafka("alerter", Alerter, AlerterLive.pipe(Layer.provide(sink)))
-    }).pipe(
-      withSettings({
-        PEACESCORE_THRESHOLD: String(o.threshold),
-        IDLE_EXIT: Option.getOrUndefined(Option.map(o.idleExit, durationText)),
-        METRICS_PORT: Option.getOrUndefined(Option.map(o.metricsPort, String))
-      })
-    )
+    }).pipe(withSettings({ PEACESCORE_THRESHOLD: String(o.threshold), ...consumerSettings(o) }))
 ).pipe(
   Command.withDescription(
     "Long-running alerter on Kafka: reports → alert rule → alerts topic (bad input → dead-letter topic)"

@@ -1,6 +1,6 @@
 import { Command, Options } from "@effect/cli"
 import { Config, Data, Effect, Layer, Option } from "effect"
-import { durationText, withSettings } from "../config/Settings.js"
+import { consumerSettings, withSettings } from "../config/Settings.js"
 import * as Flags from "./Flags.js"
 
 const target = Options.text("target").pipe(
@@ -50,13 +50,7 @@ export const archiveCommand = Command.make(
         Archiver,
         ArchiverLive.pipe(Layer.provide(ObjectStoreMetrics.pipe(Layer.provide(storeLayer(root)))))
       )
-    }).pipe(
-      withSettings({
-        MAX_RECORDS_PER_FILE: String(o.maxRecords),
-        IDLE_EXIT: Option.getOrUndefined(Option.map(o.idleExit, durationText)),
-        METRICS_PORT: Option.getOrUndefined(Option.map(o.metricsPort, String))
-      })
-    )
+    }).pipe(withSettings({ MAX_RECORDS_PER_FILE: String(o.maxRecords), ...consumerSettings(o) }))
 ).pipe(
   Command.withDescription(
     "Long-running archiver on Kafka: reports → Parquet under date/hour partitions on S3 (or a folder), exactly once"

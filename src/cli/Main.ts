@@ -30,15 +30,11 @@ const configMessage = (e: ConfigError.ConfigError): string =>
       ? e.message
       : `${e.path.join(".")}: ${e.message}`
 
+// Every failure is a tagged error (an Error with a message that names the problem) or a configuration error.
 const messageOf = (error: unknown): string =>
   ConfigError.isConfigError(error)
     ? `configuration: ${configMessage(error)}`
-    : typeof error === "object" &&
-        error !== undefined &&
-        !!error &&
-        "message" in error &&
-        typeof error.message === "string" &&
-        error.message !== ""
+    : error instanceof Error && error.message !== ""
       ? error.message
       : String(error)
 

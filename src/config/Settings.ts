@@ -1,4 +1,4 @@
-import { Config, ConfigError, ConfigProvider, Duration, Effect, Either, type Option } from "effect"
+import { Config, ConfigError, ConfigProvider, Duration, Effect, Either, Option } from "effect"
 import { DefaultThreshold } from "../domain/AlertRule.js"
 import { parseDuration, parseInteger } from "./Parse.js"
 
@@ -60,3 +60,12 @@ export const withSettings =
 
 /** A duration as a setting's text (what `parseDuration` reads back). */
 export const durationText = (d: Duration.Duration): string => `${Duration.toMillis(d)}ms`
+
+/** The settings `alert` and `archive` take from their common flags. */
+export const consumerSettings = (o: {
+  readonly idleExit: Option.Option<Duration.Duration>
+  readonly metricsPort: Option.Option<number>
+}): Readonly<Record<string, string | undefined>> => ({
+  IDLE_EXIT: Option.getOrUndefined(Option.map(o.idleExit, durationText)),
+  METRICS_PORT: Option.getOrUndefined(Option.map(o.metricsPort, String))
+})

@@ -9,14 +9,17 @@ import { cellOf } from "../../domain/Stats.js"
 const DayMs = 86_400_000
 const HourMs = 3_600_000
 
-/** The columns the fold reads (the analyzer's ReportColumns has them). */
+/** The columns the fold reads, one entry per row unless said. */
 export interface FoldInput {
+  /** Epoch millis. */
   readonly timestampMs: Float64Array
   readonly latitude: Float64Array
   readonly longitude: Float64Array
+  /** Length rows+1; the citizens of row i are [citizenOffsets[i], citizenOffsets[i+1]). */
   readonly citizenOffsets: Int32Array
   readonly citizenNames: ReadonlyArray<string>
   readonly citizenScores: Int32Array
+  /** Length rows+1; the words of row i are [wordOffsets[i], wordOffsets[i+1]). */
   readonly wordOffsets: Int32Array
   readonly words: ReadonlyArray<string>
 }
