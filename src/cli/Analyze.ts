@@ -1,13 +1,15 @@
-import { Args, Command, Options } from "@effect/cli"
+import { Command, Options } from "@effect/cli"
 import { FileSystem } from "@effect/platform"
-import { Data, Effect, Either, Option, ParseResult, Schema, Stream } from "effect"
+import { Effect, Either, Option, Stream } from "effect"
 import { resolve } from "node:path"
 import type { ArchiveRoot } from "../adapters/ArchiveRoot.js"
-import { checkShards, type PartialState, PartialStateJson, statsOf } from "../analyzer/Partial.js"
+import type { PartialState } from "../analyzer/Partial.js"
 import { ReportsPrefix } from "../format/Layout.js"
 import { ObjectStore } from "../ports/ObjectStore.js"
-import { combineAll, toAnalysis } from "../domain/Stats.js"
+import { toAnalysis } from "../domain/Stats.js"
 import { printLine } from "../terminal/Stdout.js"
+import { AnalyzeCliError } from "./AnalyzeError.js"
+import { merge } from "./AnalyzeMerge.js"
 import { renderAnalysis } from "./Render.js"
 import * as Flags from "./Flags.js"
 
@@ -23,9 +25,6 @@ const source = Options.text("source").pipe(
 const implementation = Effect.promise(() =>
   Promise.all([import("../adapters/ArchiveRoot.js"), import("../analyzer/Analyzer.js")])
 )
-
-/** A command-line mistake or an input that cannot be analyzed, shown as one line. */
-export class AnalyzeCliError extends Data.TaggedError("AnalyzeCliError")<{ readonly message: string }> {}
 
 const instant = (name: string, description: string) =>
   Options.text(name).pipe(
@@ -67,84 +66,6 @@ const shard = Options.text("shard").pipe(
       onNone: () => Either.right(Option.none<{ index: number; count: number }>()),
       onSome: (s) => Either.map(parseShard("--shard", s), Option.some)
     })
-  )
-)
-
-const allowPartial = Options.boolean("allow-partial").pipe(
-  Options.withDescription("Merge an incomplete set of shards on purpose; the answer then says which shards it lacks.")
-)
-
-/** Read one partial state file; one line naming the file when it is not one. */
-const readState = (file: string) =>
-  Effect.gen(function* () {
-    const fs = yield* FileSystem.FileSystem
-    const text = yield* Effect.mapError(
-      fs.readFileString(file),
-      (e) => new AnalyzeCliError({ message: `${file}: cannot read: ${e.message}` })
-    )
-    const state = yield* Effect.mapError(
-      Schema.decodeUnknown(PartialStateJson)(text),
-      (e) =>
-        new AnalyzeCliError({
-          message: `${file}: not a partial state of \`peacestate analyze --shard i/n\` (${ParseResult.ArrayFormatter.formatErrorSync(
-            e
-          )
-            .slice(0, 1)
-            .map(
-              (i) =>
-                `${i.path.length > 0 ? i.path.join(".") + (i.message.startsWith("is ") ? " " : ": ") : ""}${i.message}`
-            )
-            .join("")
-            .replace(/\s+/g, " ")})`
-        })
-    )
-    return { name: file, state }
-  })
-
-const merge = Command.make(
-  "merge",
-  {
-    states: Args.file({ name: "state", exists: "yes" }).pipe(
-      Args.atLeast(1),
-      Args.withDescription("Partial states written by `analyze --shard i/n`, one per shard")
-    ),
-    allowPartial,
-    json: Flags.json
-  },
-  (o) =>
-    Effect.gen(function* () {
-      const states = yield* Effect.forEach(o.states, readState)
-      const coverage = yield* Either.mapLeft(
-        checkShards(states, o.allowPartial),
-        (message) => new AnalyzeCliError({ message })
-      )
-      const analysis = toAnalysis(combineAll(coverage.split.threshold, statsOf(states)))
-      const partial =
-        coverage.missing.length > 0
-          ? Option.some({ shards: coverage.present, of: coverage.count, missing: coverage.missing })
-          : Option.none()
-      yield* Option.match(partial, {
-        onNone: () => Effect.void,
-        onSome: (p) =>
-          Effect.logWarning(
-            `analyze merge: PARTIAL answer: shards ${p.missing.map((i) => `${i}/${p.of}`).join(", ")} are missing`
-          )
-      })
-      yield* printLine(
-        o.json
-          ? JSON.stringify(
-              Option.match(partial, { onNone: () => analysis, onSome: (p) => ({ ...analysis, partial: p }) })
-            )
-          : Option.match(partial, {
-              onNone: () => renderAnalysis(analysis),
-              onSome: (p) =>
-                `PARTIAL: only shards ${p.shards.map((i) => `${i}/${p.of}`).join(", ")} of ${p.of}; missing ${p.missing.map((i) => `${i}/${p.of}`).join(", ")}\n\n${renderAnalysis(analysis)}`
-            })
-      )
-    })
-).pipe(
-  Command.withDescription(
-    "Combine the partial states of every shard of one split into the answers (refuses duplicates, mixtures and gaps)"
   )
 )
 

@@ -1,5 +1,5 @@
-import { Array as Arr, Data, Deferred, Duration, Effect, Exit, Option, Ref, Runtime } from "effect"
-import kafkajs, { type ConsumerConfig, type EachBatchPayload, type Kafka, type RetryOptions } from "kafkajs"
+import { Array as Arr, Deferred, Duration, Effect, Exit, Option, Ref, Runtime } from "effect"
+import kafkajs, { type EachBatchPayload, type Kafka, type RetryOptions } from "kafkajs"
 import {
   type Batch,
   type ConsumeOptions,
@@ -11,37 +11,11 @@ import * as Membership from "../consumer/Membership.js"
 import type { Admin } from "./Admin.js"
 import { attempt, disconnect, fail } from "./Attempt.js"
 import { HandlerFailed } from "./Logging.js"
+import { consumerConfig, initialMember, joined, NotAssignedError } from "./Member.js"
 import { toRecord } from "./Records.js"
 import type { KafkaTuning } from "./Tuning.js"
 
-/** A commit of partitions this member no longer holds (the cause of a LogError). */
-class NotAssignedError extends Data.TaggedError("NotAssignedError")<{
-  readonly topic: string
-  readonly partitions: ReadonlyArray<number>
-}> {
-  override get message(): string {
-    return `partitions ${this.partitions.join(",")} of ${this.topic} are not assigned to this member (rebalanced)`
-  }
-}
-
 const Tick = 100
-
-/** The member's group state, and what the idle loop and shutdown need besides. */
-interface Member {
-  readonly membership: Membership.Membership
-  readonly joinedAt: Option.Option<number>
-  readonly lastRecordAt: number
-  readonly batches: number
-  readonly stopping: boolean
-}
-
-const initialMember: Member = {
-  membership: Membership.empty,
-  joinedAt: Option.none(),
-  lastRecordAt: 0,
-  batches: 0,
-  stopping: false
-}
 
 interface IdleClock {
   readonly batches: number
@@ -82,20 +56,7 @@ export const makeConsume =
       const restartable = (): boolean =>
         Effect.runSync(Ref.get(member)).membership.generation === 0 && Date.now() - startedAt < 60_000
 
-      const config: ConsumerConfig = {
-        groupId: group,
-        sessionTimeout: tuning.sessionTimeout,
-        rebalanceTimeout: tuning.rebalanceTimeout,
-        heartbeatInterval: tuning.heartbeatInterval,
-        maxBytesPerPartition: tuning.maxBytesPerPartition,
-        maxBytes: tuning.maxBytes,
-        minBytes: 1,
-        maxWaitTimeInMs: tuning.maxWaitTimeInMs,
-        allowAutoTopicCreation: false,
-        // A crash (our handler failing, or kafkajs giving up after its retries) ends `consume`: no silent restart,
-        // except before the first join (see restartable).
-        retry: { ...retry, restartOnFailure: () => Promise.resolve(restartable()) }
-      }
+      const config = consumerConfig(group, tuning, retry, restartable)
       const consumer = yield* Effect.acquireRelease(
         Effect.try({ try: () => kafka.consumer(config), catch: fail(`consumer config (${group})`) }).pipe(
           Effect.tap((c) => attempt(`consumer connect (${group})`, () => c.connect()))
@@ -178,18 +139,7 @@ export const makeConsume =
       consumer.on(consumer.events.GROUP_JOIN, (event) => {
         const now = Date.now()
         const { memberAssignment, memberId } = event.payload
-        Effect.runSync(
-          Ref.update(member, (m) => ({
-            ...m,
-            membership: Membership.announce(m.membership, {
-              generation: m.membership.generation + 1,
-              partitions: memberAssignment[topic] ?? [],
-              memberId
-            }),
-            joinedAt: Option.orElse(m.joinedAt, () => Option.some(now)),
-            lastRecordAt: Option.isNone(m.joinedAt) ? now : m.lastRecordAt
-          }))
-        )
+        Effect.runSync(Ref.update(member, joined(memberAssignment[topic] ?? [], memberId, now)))
       })
       consumer.on(consumer.events.CRASH, (event) => {
         const error = new LogError({ operation: `consume ${topic} (${group})`, cause: event.payload.error })
