@@ -1,7 +1,7 @@
 /** 4. The archiver to S3 (the CLI `archive` command as child processes), one vs two instances. */
 import { DeleteObjectsCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3"
 import { spawn, spawnSync } from "node:child_process"
-import { fmt, median, sleep } from "./common.js"
+import { alternate, fmt, median, sleep } from "./common.js"
 import { committedTotal, out, P, rate, run, s3 as s3Target, secs, useSrc } from "./setup.js"
 
 const deletePrefix = async (client: S3Client, bucket: string, prefix: string) => {
@@ -95,13 +95,7 @@ export const archive = async (sharedTopic: string) => {
       const b = async () => {
         two.push(await archive(2, `arc${r}x2`))
       }
-      if (r % 2 === 0) {
-        await a()
-        await b()
-      } else {
-        await b()
-        await a()
-      }
+      await alternate(r, a, b)
       out(`  round ${r + 1}: one instance ${show(one[r]!)}`)
       out(`           two instances ${show(two[r]!)}`)
     }

@@ -136,3 +136,10 @@ export const instrumentConsumers = (label: string) => {
     )
   })
 }
+
+/** Round `round` of a side-by-side comparison: A then B, swapped every other round so neither always runs warmer. */
+export const alternate = async (round: number, a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<void> => {
+  const [first, second] = round % 2 === 0 ? [a, b] : [b, a]
+  await first()
+  await second()
+}

@@ -2,7 +2,7 @@
 import { Command } from "@effect/cli"
 import { NodeContext } from "@effect/platform-node"
 import { Effect } from "effect"
-import { chunkBySize, createTopics, fmt, median, messagesOf, rawProducer, settingsOf } from "./common.js"
+import { alternate, chunkBySize, createTopics, fmt, median, messagesOf, rawProducer, settingsOf } from "./common.js"
 import { endTotal, kafka, out, P, peacestate, quiet, rate, run, secs } from "./setup.js"
 
 const cli = Command.run(peacestate, { name: "peacestate", version: "bench" })
@@ -40,13 +40,7 @@ export const simulate = async () => {
       ours.push(performance.now() - t)
       delete process.env.REPORTS_TOPIC
     }
-    if (r % 2 === 0) {
-      await a()
-      await b()
-    } else {
-      await b()
-      await a()
-    }
+    await alternate(r, a, b)
     const [eo, er] = [await endTotal(topicOurs), await endTotal(topicRaw)]
     if (eo !== n || er !== n)
       throw new Error(`simulate: topics hold ${eo} (ours) and ${er} (raw) records, expected ${n}`)

@@ -3,7 +3,7 @@ import { Effect, Layer } from "effect"
 import type { Consumer, EachBatchPayload } from "kafkajs"
 import type { KafkaTuning } from "../../src/adapters/KafkaLog.js"
 import { type Names, namesSettings } from "../../src/config/Names.js"
-import { brokers, createTopics, fmt, median } from "./common.js"
+import { alternate, brokers, createTopics, fmt, median } from "./common.js"
 import {
   Alerter,
   AlerterLive,
@@ -111,14 +111,7 @@ export const throughput = async (sharedTopic: string) => {
     await createTopics(kafka, [names.alertsTopic, names.dlqTopic], P.partitions)
     const a = async () => raw.push(await rawConsume(sharedTopic, n, `${run}.thr${r}.raw`))
     const b = async () => ours.push(await oursAlert(sharedTopic, n, names))
-    // A, B, A, B… with the order swapped every other round so that neither always runs on a warmer broker cache
-    if (r % 2 === 0) {
-      await a()
-      await b()
-    } else {
-      await b()
-      await a()
-    }
+    await alternate(r, a, b)
     const published = await endTotal(names.alertsTopic)
     out(
       `  round ${r + 1}: raw ${secs(raw[r]!.ms)} (${rate(n, raw[r]!.ms)}), ours ${secs(ours[r]!.ms)} (${rate(n, ours[r]!.ms)}) → ${(raw[r]!.ms / ours[r]!.ms).toFixed(2)}×; ours published ${fmt(published)} alerts (${fmt(ours[r]!.alerts)} counted), raw found ${fmt(raw[r]!.alerts)} alerting reports and published none`

@@ -1,13 +1,14 @@
 // What the fault and operability tests need beyond the process harness (./Processes.ts): the metrics
 // endpoint scraped, raw records (bytes and headers) read back, outages (./Outages.ts).
 import { Either } from "effect"
-import type { IHeaders } from "kafkajs"
 import type { ArchivedReport } from "../../src/format/ArchivedReport.js"
 import { decodeReport, encodeReport } from "../../src/domain/Codec.js"
 import { makeGenerator } from "../../src/domain/Generator.js"
 import type { Report } from "../../src/domain/Report.js"
 import { cleanExit, type Exit, type Proc } from "./Children.js"
-import { committedOffsets, endOffsets, kafka, readTopic, sumOf } from "./Kafka.js"
+import { committedOffsets, endOffsets, readTopic } from "./Kafka.js"
+
+export { type RawRecord, readRawTopic } from "./Kafka.js"
 import type { Production } from "./Production.js"
 import type { ArchiveFile } from "./S3Archive.js"
 import { sleep } from "./Wait.js"
@@ -150,61 +151,6 @@ export const simulatedPrefix = (records: number) => ({
   differing: [],
   missing: []
 })
-
-export interface RawRecord {
-  readonly partition: number
-  readonly offset: number
-  readonly key: string
-  readonly value: Buffer
-  readonly headers: Readonly<Record<string, string>>
-}
-
-const headerText = (headers: IHeaders | undefined): Record<string, string> =>
-  Object.fromEntries(
-    Object.entries(headers ?? {}).flatMap(([k, v]) =>
-      v === undefined ? [] : [[k, String(Array.isArray(v) ? v.at(-1) : v)]]
-    )
-  )
-
-/** Every record of a topic up to its current end offsets, as bytes with its headers. */
-export const readRawTopic = async (topic: string, timeoutMs = 60_000): Promise<ReadonlyArray<RawRecord>> => {
-  const ends = await endOffsets(topic)
-  if (sumOf(ends) === 0) return []
-  const records: Array<RawRecord> = []
-  const consumer = kafka().consumer({
-    groupId: `faults-reader-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`,
-    maxBytesPerPartition: 8 * 1024 * 1024
-  })
-  await consumer.connect()
-  const next = new Map<number, number>()
-  const done = new Promise<void>((resolve) => {
-    void consumer.subscribe({ topic, fromBeginning: true }).then(() =>
-      consumer.run({
-        eachBatch: async ({ batch }) => {
-          batch.messages.forEach((m) =>
-            records.push({
-              partition: batch.partition,
-              offset: Number(m.offset),
-              key: m.key?.toString("utf8") ?? "",
-              value: m.value ?? Buffer.alloc(0),
-              headers: headerText(m.headers)
-            })
-          )
-          next.set(batch.partition, Number(batch.lastOffset()) + 1)
-          if ([...ends].every(([p, end]) => end === 0 || (next.get(p) ?? 0) >= end)) resolve()
-        }
-      })
-    )
-  })
-  const timeout = new Promise<never>((_, reject) =>
-    setTimeout(
-      () => reject(new Error(`reading ${topic}: ${records.length}/${sumOf(ends)} records in ${timeoutMs} ms`)),
-      timeoutMs
-    ).unref()
-  )
-  await Promise.race([done, timeout]).finally(() => consumer.disconnect())
-  return records.filter((r) => r.offset < (ends.get(r.partition) ?? 0))
-}
 
 /** The alert ids on an alerts topic, each once. */
 export const alertIdsOn = (records: ReadonlyArray<{ readonly value: Buffer | string }>): ReadonlyArray<string> =>

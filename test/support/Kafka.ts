@@ -1,5 +1,5 @@
 // What Kafka holds, read back with kafkajs: end and committed offsets, every record of a topic; cleanup.
-import { Kafka, logLevel } from "kafkajs"
+import { type IHeaders, Kafka, logLevel } from "kafkajs"
 import { kafkaBrokers } from "./Infra.js"
 import type { Names } from "./Names.js"
 import { sleep } from "./Wait.js"
@@ -57,51 +57,69 @@ export interface TopicRecord {
   readonly value: string
 }
 
-/** Every record of a topic up to its current end offsets (a throwaway consumer group). */
-export const readTopic = async (topic: string, timeoutMs = 60_000): Promise<ReadonlyArray<TopicRecord>> => {
+export interface RawRecord {
+  readonly partition: number
+  readonly offset: number
+  readonly key: string
+  readonly value: Buffer
+  readonly headers: Readonly<Record<string, string>>
+}
+
+const headerText = (headers: IHeaders | undefined): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(headers ?? {}).flatMap(([k, v]) =>
+      v === undefined ? [] : [[k, String(Array.isArray(v) ? v.at(-1) : v)]]
+    )
+  )
+
+/** Every record of a topic up to its current end offsets, as bytes with its headers. */
+export const readRawTopic = async (topic: string, timeoutMs = 60_000): Promise<ReadonlyArray<RawRecord>> => {
   const ends = await endOffsets(topic)
   if (sumOf(ends) === 0) return []
-  const records: Array<TopicRecord> = []
+  const records: Array<RawRecord> = []
   const consumer = kafka().consumer({
     groupId: `tests-reader-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`,
     maxBytesPerPartition: 8 * 1024 * 1024
   })
   await consumer.connect()
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true })
-    const next = new Map<number, number>()
-    const complete = () => [...ends].every(([p, end]) => end === 0 || (next.get(p) ?? 0) >= end)
-    const done = new Promise<void>((resolve) => {
-      void consumer.run({
+  const next = new Map<number, number>()
+  const done = new Promise<void>((resolve) => {
+    void consumer.subscribe({ topic, fromBeginning: true }).then(() =>
+      consumer.run({
         eachBatch: async ({ batch }) => {
           batch.messages.forEach((m) =>
             records.push({
               partition: batch.partition,
               offset: Number(m.offset),
               key: m.key?.toString("utf8") ?? "",
-              value: m.value?.toString("utf8") ?? ""
+              value: m.value ?? Buffer.alloc(0),
+              headers: headerText(m.headers)
             })
           )
           next.set(batch.partition, Number(batch.lastOffset()) + 1)
-          if (complete()) resolve()
+          if ([...ends].every(([p, end]) => end === 0 || (next.get(p) ?? 0) >= end)) resolve()
         }
       })
-    })
-    let timer: NodeJS.Timeout | undefined
-    await Promise.race([
-      done,
-      new Promise((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`reading ${topic}: ${records.length}/${sumOf(ends)} records in ${timeoutMs} ms`)),
-          timeoutMs
-        )
-      })
-    ]).finally(() => clearTimeout(timer))
-  } finally {
-    await consumer.disconnect()
-  }
+    )
+  })
+  const timeout = new Promise<never>((_, reject) =>
+    setTimeout(
+      () => reject(new Error(`reading ${topic}: ${records.length}/${sumOf(ends)} records in ${timeoutMs} ms`)),
+      timeoutMs
+    ).unref()
+  )
+  await Promise.race([done, timeout]).finally(() => consumer.disconnect())
   return records.filter((r) => r.offset < (ends.get(r.partition) ?? 0))
 }
+
+/** Every record of a topic up to its current end offsets (a throwaway consumer group), as text. */
+export const readTopic = async (topic: string, timeoutMs = 60_000): Promise<ReadonlyArray<TopicRecord>> =>
+  (await readRawTopic(topic, timeoutMs)).map(({ key, offset, partition, value }) => ({
+    partition,
+    offset,
+    key,
+    value: value.toString("utf8")
+  }))
 
 /** Delete the test's topics (only those that exist: kafkajs retries a missing one for ~10 s). */
 export const deleteTopics = (names: Names) =>
