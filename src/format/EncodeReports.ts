@@ -121,16 +121,7 @@ export const encodeReports = (
   // Reports of one minute share a timestamp: parse and check each distinct text once.
   const parsed = new Map(Array.from(new Set(reports.map((r) => r.timestamp)), (t) => [t, parseTimestamp(t)] as const))
   const timestamps = reports.map((r) => parsed.get(r.timestamp) ?? parseTimestamp(r.timestamp))
-  // Codecs and encodings, column by column (measured on 100k realistic reports, see bench/parquet.ts):
-  // - columns the analyzer reads are decoded where it is cheapest: lat/lon PLAIN uncompressed
-  //   (a copy; gzip would save 8.5 B/report but cost ~+40 % read time), citizens/words dictionary
-  //   indices uncompressed (bit-packed indices do not compress: snappy saved 4 %), counts PLAIN +
-  //   GZIP (native inflate, then a zero-copy Int32Array), timestamp PLAIN + GZIP;
-  // - the rest favours size: report_id and source_offset GZIP (half of SNAPPY's size), other
-  //   columns SNAPPY with hyparquet-writer's automatic dictionaries (drone ids, telemetry).
-  // Only PLAIN and dictionary encodings: every Parquet reader (Spark < 3.3's vectorized reader
-  // included, which lacks DELTA_*) reads them. No min/max statistics on the lists and counts
-  // (useless for pruning, ~5 % of encode time); the flat contract columns keep theirs.
+  // Codecs chosen by measurement (bench/parquet.ts): docs/ARCHITECTURE.md, "The archive file", says why each.
   const columnData: ReadonlyArray<ColumnSource> = [
     { name: "report_id", data: reports.map((r) => r.reportId), codec: "GZIP" },
     { name: "drone_id", data: reports.map((r) => r.droneId) },
