@@ -62,7 +62,7 @@ export const startCli = (
   const startedAt = Date.now()
   const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], {
     cwd: repoRoot,
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...env },
+    env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"]
   })
   const out: Array<Buffer> = []

@@ -2,4 +2,4 @@
 // Config, AWS_* through the SDK) and for the CLI children, which inherit it.
 import { infraEnv } from "./Infra.js"
 
-Object.assign(process.env, infraEnv(), { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" })
+Object.assign(process.env, infraEnv())
