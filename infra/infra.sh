@@ -18,6 +18,7 @@
 #
 # Environment overrides (all optional):
 #   KAFKA_PORT=9092  KAFKA_CONTROLLER_PORT=9093  S3_PORT=9000
+#   KAFKA_SASL_PORT=9094 (SASL_PLAINTEXT)  KAFKA_SSL_PORT=9095 (SASL_SSL, a CA generated under work/kafka/tls)
 #   KAFKA_HEAP="-Xms256m -Xmx1g"  S3PROXY_HEAP="-Xms64m -Xmx512m"
 #   KAFKA_LOG_LEVEL=INFO  S3PROXY_LOG_LEVEL=INFO  INFRA_START_TIMEOUT=90 (seconds)
 set -euo pipefail
@@ -29,6 +30,8 @@ LOGS="$WORK/logs"
 HOST=127.0.0.1
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
+KAFKA_SASL_PORT="${KAFKA_SASL_PORT:-9094}"
+KAFKA_SSL_PORT="${KAFKA_SSL_PORT:-9095}"
 S3_PORT="${S3_PORT:-9000}"
 KAFKA_HEAP="${KAFKA_HEAP:--Xms256m -Xmx1g}"
 S3PROXY_HEAP="${S3PROXY_HEAP:--Xms64m -Xmx512m}"
@@ -39,6 +42,11 @@ S3_BUCKET=peacestate
 S3_REGION=us-east-1
 S3_ACCESS_KEY=peacestate
 S3_SECRET_KEY=peacestate-secret
+# The test user of the SASL listeners (PLAIN and SCRAM-SHA-256/512), a test-only credential like the S3 one.
+KAFKA_SASL_USER=peacestate
+KAFKA_SASL_SECRET=peacestate-kafka-secret
+KAFKA_TLS="$WORK/kafka/tls"
+KAFKA_TLS_STORE_PASS=peacestate-keystore
 
 KAFKA_CP_FILE="$WORK/kafka.classpath"
 S3_CP_FILE="$WORK/s3proxy.classpath"
@@ -254,11 +262,24 @@ write_kafka_config() {
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@$HOST:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://$HOST:$KAFKA_PORT,CONTROLLER://$HOST:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://$HOST:$KAFKA_PORT
+listeners=PLAINTEXT://$HOST:$KAFKA_PORT,CONTROLLER://$HOST:$KAFKA_CONTROLLER_PORT,SASL_PLAINTEXT://$HOST:$KAFKA_SASL_PORT,SASL_SSL://$HOST:$KAFKA_SSL_PORT
+advertised.listeners=PLAINTEXT://$HOST:$KAFKA_PORT,SASL_PLAINTEXT://$HOST:$KAFKA_SASL_PORT,SASL_SSL://$HOST:$KAFKA_SSL_PORT
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL
+
+# The secured listeners: SASL (PLAIN, SCRAM; SCRAM users are added after the start) with and without TLS.
+sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512
+listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$KAFKA_SASL_USER="$KAFKA_SASL_SECRET";
+listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$KAFKA_SASL_USER="$KAFKA_SASL_SECRET";
+listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+ssl.keystore.type=PKCS12
+ssl.keystore.location=$KAFKA_TLS/broker.p12
+ssl.keystore.password=$KAFKA_TLS_STORE_PASS
+ssl.key.password=$KAFKA_TLS_STORE_PASS
 log.dirs=$KAFKA_DATA
 
 # Single node: every internal topic with replication factor 1.
@@ -285,6 +306,35 @@ log.segment.bytes=67108864
 num.network.threads=2
 num.io.threads=4
 EOF
+}
+
+# kafka_tls: a CA and a broker certificate for $HOST/localhost, made once (openssl), as a PKCS12 keystore.
+kafka_tls() {
+  [[ -s "$KAFKA_TLS/broker.p12" && -s "$KAFKA_TLS/ca.pem" ]] && return 0
+  command -v openssl >/dev/null || die "openssl is needed for the TLS listener (apt-get install openssl)"
+  mkdir -p "$KAFKA_TLS"
+  log "kafka: generating a test CA and broker certificate under $KAFKA_TLS"
+  (
+    cd "$KAFKA_TLS"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=peacestate test CA" \
+      -keyout ca.key -out ca.pem 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=$HOST" -keyout broker.key -out broker.csr 2>/dev/null
+    printf 'subjectAltName=IP:%s,DNS:localhost\n' "$HOST" >broker.ext
+    openssl x509 -req -in broker.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 3650 \
+      -extfile broker.ext -out broker.pem 2>/dev/null
+    openssl pkcs12 -export -in broker.pem -inkey broker.key -certfile ca.pem -name broker \
+      -passout "pass:$KAFKA_TLS_STORE_PASS" -out broker.p12
+  ) || die "kafka: could not generate the TLS certificates"
+}
+
+# kafka_scram_users: the SASL/SCRAM test user (idempotent; SCRAM credentials live in the cluster metadata).
+kafka_scram_users() {
+  local m # one mechanism per request: the broker refuses two changes of one user's credentials in one
+  for m in SCRAM-SHA-256 SCRAM-SHA-512; do
+    kafka_java org.apache.kafka.tools.ConfigCommand --bootstrap-server "$HOST:$KAFKA_PORT" --alter \
+      --add-config "$m=[password=$KAFKA_SASL_SECRET]" --entity-type users --entity-name "$KAFKA_SASL_USER" \
+      >/dev/null 2>>"$LOGS/kafka-probe.log" || die "kafka: could not add the $m user (see $LOGS/kafka-probe.log)"
+  done
 }
 
 kafka_format_if_needed() {
@@ -317,22 +367,23 @@ kafka_ready() {
 kafka_launch() {
   local pid
   if pid="$(pid_of "$KAFKA_PID_FILE" "$MARK_KAFKA")"; then
-    already_running kafka "$pid" "$KAFKA_PORT,$KAFKA_CONTROLLER_PORT"
+    already_running kafka "$pid" "$KAFKA_PORT,$KAFKA_CONTROLLER_PORT,$KAFKA_SASL_PORT,$KAFKA_SSL_PORT"
   else
     rm -f "$KAFKA_PID_FILE"
     local p
-    for p in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do
+    for p in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$KAFKA_SASL_PORT" "$KAFKA_SSL_PORT"; do
       if port_open "$p"; then
         die "kafka: port $HOST:$p is already in use by another process (not started by infra.sh)"
       fi
     done
+    kafka_tls
     write_kafka_config
     kafka_format_if_needed
     mark_logs "$LOGS/kafka.out" "$LOGS/kafka.log"
     # shellcheck disable=SC2086  # KAFKA_HEAP is a list of JVM flags
     launch kafka "$KAFKA_PID_FILE" "$LOGS/kafka.out" \
       "$JAVA" $KAFKA_HEAP -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+ExitOnOutOfMemoryError \
-      -Djava.awt.headless=true "$MARK_KAFKA" -Dpeacestate.ports="$KAFKA_PORT,$KAFKA_CONTROLLER_PORT" \
+      -Djava.awt.headless=true "$MARK_KAFKA" -Dpeacestate.ports="$KAFKA_PORT,$KAFKA_CONTROLLER_PORT,$KAFKA_SASL_PORT,$KAFKA_SSL_PORT" \
       -Dkafka.logs.dir="$LOGS" -Dkafka.log.level="${KAFKA_LOG_LEVEL:-INFO}" \
       -Dlog4j2.configurationFile="$INFRA_DIR/kafka/log4j2.properties" \
       -cp "$(<"$KAFKA_CP_FILE")" kafka.Kafka "$WORK/kafka/server.properties"
@@ -344,7 +395,8 @@ kafka_wait() {
   : >"$LOGS/kafka-probe.log"
   wait_until kafka "$KAFKA_PID_FILE" "$MARK_KAFKA" kafka_ready \
     "$LOGS/kafka.out" "$LOGS/kafka.log" "$LOGS/kafka-probe.log"
-  log "kafka: ready on $HOST:$KAFKA_PORT"
+  kafka_scram_users
+  log "kafka: ready on $HOST:$KAFKA_PORT (SASL on $KAFKA_SASL_PORT, SASL over TLS on $KAFKA_SSL_PORT)"
 }
 
 # ---------------------------------------------------------------------- S3Proxy
@@ -421,7 +473,10 @@ s3_wait() {
 
 print_env() {
   echo "export KAFKA_BROKERS=$HOST:$KAFKA_PORT S3_ENDPOINT=http://$HOST:$S3_PORT S3_BUCKET=$S3_BUCKET" \
-    "S3_REGION=$S3_REGION AWS_ACCESS_KEY_ID=$S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$S3_SECRET_KEY"
+    "S3_REGION=$S3_REGION AWS_ACCESS_KEY_ID=$S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$S3_SECRET_KEY" \
+    "PEACESTATE_TEST_KAFKA_SASL_BROKERS=$HOST:$KAFKA_SASL_PORT PEACESTATE_TEST_KAFKA_SSL_BROKERS=$HOST:$KAFKA_SSL_PORT" \
+    "PEACESTATE_TEST_KAFKA_SSL_CA=$KAFKA_TLS/ca.pem PEACESTATE_TEST_KAFKA_USER=$KAFKA_SASL_USER" \
+    "PEACESTATE_TEST_KAFKA_PASSWORD=$KAFKA_SASL_SECRET"
 }
 
 cmd_up() {
@@ -455,7 +510,7 @@ cmd_status() {
   local pid rc=0 ports port ctl
   if pid="$(pid_of "$KAFKA_PID_FILE" "$MARK_KAFKA")"; then
     ports="$(launched_ports "$pid")"
-    port="${ports%%,*}" ctl="${ports#*,}"
+    IFS=, read -r port ctl _ <<<"$ports"
     : "${port:=$KAFKA_PORT}" "${ctl:=$KAFKA_CONTROLLER_PORT}"
     echo "kafka:   running (pid $pid, $HOST:$port, controller $HOST:$ctl$(port_open "$port" || echo ', port not open yet'))"
   else

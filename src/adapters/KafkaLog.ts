@@ -1,21 +1,24 @@
 // The MessageLog on Kafka (kafkajs): the admin client, producer and per-call consumer of adapters/kafka, for the layer's life.
-import { type ConfigError, Effect, Layer } from "effect"
+import { Config, type ConfigError, Effect, Layer } from "effect"
 import { Kafka, logLevel } from "kafkajs"
 import { type LogError, MessageLog } from "../ports/MessageLog.js"
 import { makeAdmin } from "./kafka/Admin.js"
 import { makeConsume } from "./kafka/Consumer.js"
 import { logCreatorOf } from "./kafka/Logging.js"
 import { makePublish } from "./kafka/Producer.js"
+import { clientSecurity, type KafkaSecurity, noSecurity, SecurityConfig } from "./kafka/Security.js"
 import { defaultTuning, type KafkaTuning, retryOf, TuningConfig } from "./kafka/Tuning.js"
 
+export { type KafkaSecurity, noSecurity, SecurityConfig } from "./kafka/Security.js"
 export { defaultTuning, type KafkaTuning } from "./kafka/Tuning.js"
 
 /** An admin client and a producer for the layer's life; a consumer per `consume`. */
-const make = (brokers: ReadonlyArray<string>, tuning: KafkaTuning) =>
+const make = (brokers: ReadonlyArray<string>, tuning: KafkaTuning, security: KafkaSecurity) =>
   Effect.gen(function* () {
     const runtime = yield* Effect.runtime<never>()
     const retry = retryOf(tuning)
     const kafka = new Kafka({
+      ...(yield* clientSecurity(security)),
       brokers: [...brokers],
       clientId: tuning.clientId,
       logLevel: logLevel.INFO,
@@ -32,23 +35,27 @@ const make = (brokers: ReadonlyArray<string>, tuning: KafkaTuning) =>
 /** The message log on Kafka brokers, for tests and tools that pick the brokers themselves. */
 export const layerWith = (
   brokers: ReadonlyArray<string>,
-  tuning: Partial<KafkaTuning> = {}
-): Layer.Layer<MessageLog, LogError> => Layer.scoped(MessageLog, make(brokers, { ...defaultTuning, ...tuning }))
+  tuning: Partial<KafkaTuning> = {},
+  security: KafkaSecurity = noSecurity
+): Layer.Layer<MessageLog, LogError> =>
+  Layer.scoped(MessageLog, make(brokers, { ...defaultTuning, ...tuning }, security))
 
 /**
  * The message log on Kafka, connected on build and disconnected on release: `KAFKA_BROKERS` (comma-separated,
  * default 127.0.0.1:9092), `KAFKA_CLIENT_ID` (peacestate), and the group timeouts `KAFKA_SESSION_TIMEOUT_MS`,
- * `KAFKA_REBALANCE_TIMEOUT_MS`, `KAFKA_HEARTBEAT_INTERVAL_MS` (tests lower them for fast rebalances).
+ * `KAFKA_REBALANCE_TIMEOUT_MS`, `KAFKA_HEARTBEAT_INTERVAL_MS` (tests lower them for fast rebalances), and TLS/SASL
+ * (see SecurityConfig).
  */
 export const layer: Layer.Layer<MessageLog, LogError | ConfigError.ConfigError> = Layer.scoped(
   MessageLog,
-  Effect.flatMap(TuningConfig, ({ brokers, ...tuning }) =>
+  Effect.flatMap(Config.all([TuningConfig, SecurityConfig]), ([{ brokers, ...tuning }, security]) =>
     make(
       brokers
         .split(",")
         .map((b) => b.trim())
         .filter((b) => b.length > 0),
-      { ...defaultTuning, ...tuning }
+      { ...defaultTuning, ...tuning },
+      security
     )
   )
 )

@@ -21,7 +21,12 @@ const EnvKeys: ReadonlyArray<string> = [
   "S3_BUCKET",
   "S3_REGION",
   "AWS_ACCESS_KEY_ID",
-  "AWS_SECRET_ACCESS_KEY"
+  "AWS_SECRET_ACCESS_KEY",
+  "PEACESTATE_TEST_KAFKA_SASL_BROKERS",
+  "PEACESTATE_TEST_KAFKA_SSL_BROKERS",
+  "PEACESTATE_TEST_KAFKA_SSL_CA",
+  "PEACESTATE_TEST_KAFKA_USER",
+  "PEACESTATE_TEST_KAFKA_PASSWORD"
 ]
 
 /** The provided infra, or (when run without the globalSetup) whatever the environment says. */
@@ -76,3 +81,30 @@ export const s3Env = (): S3Env => {
 
 /** The services' environment, to pass to a child process (e.g. a CLI run). */
 export const infraEnv = (): Readonly<Record<string, string>> => infra().env
+
+/** The broker's secured listeners (infra.sh: SASL on one port, SASL over TLS with its test CA on another). */
+export interface SecureKafka {
+  readonly saslBrokers: string
+  readonly sslBrokers: string
+  readonly caFile: string
+  readonly username: string
+  readonly password: string
+}
+
+/** The secured listeners, or why their tests skip (services from an environment that does not name them). */
+export const secureKafka = (): SecureKafka | string => {
+  const env = infra().env
+  const [saslBrokers, sslBrokers, caFile, username, password] = [
+    env.PEACESTATE_TEST_KAFKA_SASL_BROKERS,
+    env.PEACESTATE_TEST_KAFKA_SSL_BROKERS,
+    env.PEACESTATE_TEST_KAFKA_SSL_CA,
+    env.PEACESTATE_TEST_KAFKA_USER,
+    env.PEACESTATE_TEST_KAFKA_PASSWORD
+  ]
+  return (
+    skipReason() ??
+    (saslBrokers && sslBrokers && caFile && username && password
+      ? { saslBrokers, sslBrokers, caFile, username, password }
+      : "no secured Kafka listeners (PEACESTATE_TEST_KAFKA_* unset; infra.sh up provides them)")
+  )
+}

@@ -1,0 +1,46 @@
+// The MessageLog contract once more, over the broker's SASL_SSL listener (SCRAM-SHA-512, the test CA), the adapter
+// configured the way a deployment configures it: KAFKA_SSL, KAFKA_SSL_CA and KAFKA_SASL_* through Config.
+import { afterAll } from "@effect/vitest"
+import { ConfigProvider, Layer } from "effect"
+import { Kafka, logLevel } from "kafkajs"
+import * as KafkaLog from "../../src/adapters/KafkaLog.js"
+import { kafkaBrokers, secureKafka } from "../support/Infra.js"
+import { messageLogContract } from "./MessageLogContract.js"
+
+const secure = secureKafka()
+const skip = typeof secure === "string" ? secure : undefined
+
+const settings = (s: Exclude<typeof secure, string>): Map<string, string> =>
+  new Map([
+    ["KAFKA_BROKERS", s.sslBrokers],
+    ["KAFKA_CLIENT_ID", "peacestate-contract-secure"],
+    ["KAFKA_SESSION_TIMEOUT_MS", "6000"],
+    ["KAFKA_REBALANCE_TIMEOUT_MS", "5000"],
+    ["KAFKA_HEARTBEAT_INTERVAL_MS", "300"],
+    ["KAFKA_SSL", "true"],
+    ["KAFKA_SSL_CA", s.caFile],
+    ["KAFKA_SASL_MECHANISM", "scram-sha-512"],
+    ["KAFKA_SASL_USERNAME", s.username],
+    ["KAFKA_SASL_PASSWORD", s.password]
+  ])
+
+const runPrefix = messageLogContract(
+  "Kafka over SASL_SSL (SCRAM-SHA-512)",
+  typeof secure === "string"
+    ? KafkaLog.layerWith(kafkaBrokers())
+    : KafkaLog.layer.pipe(Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(settings(secure))))),
+  { skip, prefix: "contract.kafka-secure", timeout: "60 seconds" }
+)
+
+afterAll(async () => {
+  if (skip !== undefined) return
+  const admin = new Kafka({
+    brokers: [...kafkaBrokers()],
+    clientId: "peacestate-contract-cleanup",
+    logLevel: logLevel.NOTHING
+  }).admin()
+  await admin.connect()
+  const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${runPrefix}.`))
+  if (topics.length > 0) await admin.deleteTopics({ topics }).catch(() => undefined)
+  await admin.disconnect()
+}, 60_000)
