@@ -16,6 +16,7 @@ import {
 import { type Running, start, StopWhenIdle } from "../ops/Running.js"
 import { AlertSink } from "../ports/AlertSink.js"
 import { type Batch, type LogError, type LogRecord, MessageLog, type OutgoingRecord } from "../ports/MessageLog.js"
+import { makeCommitter } from "./Committer.js"
 
 /** The alerter's settings: topic names, `PEACESCORE_THRESHOLD`, `IDLE_EXIT`. */
 export const AlerterConfig = Config.all({ names: NamesConfig, threshold: ThresholdConfig, idleExit: IdleExitConfig })
@@ -104,6 +105,7 @@ export const make = Effect.gen(function* () {
   const log = yield* MessageLog
   const sink = yield* AlertSink
   const stopWhenIdle = yield* Effect.serviceOption(StopWhenIdle)
+  const committer = yield* makeCommitter
   yield* register([recordsIn, recordsRejected, alertsPublished])
 
   const handle = Effect.fn("Alerter.batch")(function* (batch: Batch) {
@@ -143,18 +145,19 @@ export const make = Effect.gen(function* () {
     },
     (commit) => ({
       onAssigned: (partitions) => Effect.logDebug("alerter assigned", partitions),
-      onRevoked: (partitions) => Effect.logDebug("alerter revoked", partitions),
+      onRevoked: (partitions) =>
+        Effect.zipRight(Effect.logDebug("alerter revoked", partitions), committer.forget(partitions)),
       onBatch: (batch) =>
         Effect.flatMap(handle(batch), (next) =>
           Option.match(next, {
             onNone: () => Effect.void,
-            // A refused commit (rebalance) only means the new owner re-sends these alerts: at-least-once.
-            onSome: (o) =>
-              Effect.catchAll(commit([o]), (e) => Effect.logWarning(`alerter commit refused: ${e.message}`))
+            // Committed in the background after the publish; a refused commit (rebalance) only means the new owner
+            // re-sends these alerts: at-least-once.
+            onSome: (o) => committer.offer(commit, o)
           })
         ).pipe(Metric.trackDurationWith(batchSeconds, Duration.toSeconds)),
       onIdle: Effect.void,
-      onStop: Effect.void
+      onStop: committer.flush(commit)
     })
   )
 
