@@ -2,8 +2,8 @@
 // configured the way a deployment configures it: KAFKA_SSL, KAFKA_SSL_CA and KAFKA_SASL_* through Config.
 import { afterAll } from "@effect/vitest"
 import { ConfigProvider, Layer } from "effect"
-import { Kafka, logLevel } from "kafkajs"
 import * as KafkaLog from "../../src/adapters/KafkaLog.js"
+import { deleteTopicsWithPrefix } from "../support/Kafka.js"
 import { kafkaBrokers, secureKafka } from "../support/Infra.js"
 import { messageLogContract } from "./MessageLogContract.js"
 
@@ -33,14 +33,5 @@ const runPrefix = messageLogContract(
 )
 
 afterAll(async () => {
-  if (skip !== undefined) return
-  const admin = new Kafka({
-    brokers: [...kafkaBrokers()],
-    clientId: "peacestate-contract-cleanup",
-    logLevel: logLevel.NOTHING
-  }).admin()
-  await admin.connect()
-  const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${runPrefix}.`))
-  if (topics.length > 0) await admin.deleteTopics({ topics }).catch(() => undefined)
-  await admin.disconnect()
+  if (skip === undefined) await deleteTopicsWithPrefix(runPrefix)
 }, 60_000)

@@ -1,6 +1,6 @@
 import { afterAll } from "@effect/vitest"
-import { Kafka, logLevel } from "kafkajs"
 import * as KafkaLog from "../../src/adapters/KafkaLog.js"
+import { deleteTopicsWithPrefix } from "../support/Kafka.js"
 import { kafkaBrokers, skipReason } from "../support/Infra.js"
 import { messageLogContract } from "./MessageLogContract.js"
 
@@ -27,14 +27,5 @@ const runPrefix = messageLogContract(
 
 // The topics of this suite are throw-away: delete them so repeated runs don't pile up partitions.
 afterAll(async () => {
-  if (skip !== undefined) return
-  const admin = new Kafka({
-    brokers: [...kafkaBrokers()],
-    clientId: "peacestate-contract-cleanup",
-    logLevel: logLevel.NOTHING
-  }).admin()
-  await admin.connect()
-  const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${runPrefix}.`))
-  if (topics.length > 0) await admin.deleteTopics({ topics }).catch(() => undefined)
-  await admin.disconnect()
+  if (skip === undefined) await deleteTopicsWithPrefix(runPrefix)
 }, 60_000)

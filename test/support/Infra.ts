@@ -1,11 +1,12 @@
 // What the globalSetup (test/support/globalSetup.ts) provides to the tests: the real Kafka and S3.
 import { inject } from "vitest"
+import { InfraEnvKeys } from "./InfraKeys.js"
 
 export interface InfraInfo {
   readonly available: boolean
   /** Why the services are (not) available, for skip messages and logs. */
   readonly reason: string
-  /** KAFKA_BROKERS, S3_ENDPOINT, S3_BUCKET, S3_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY. */
+  /** The InfraEnvKeys that are set (KAFKA_BROKERS, S3_*, AWS_*, PEACESTATE_TEST_KAFKA_*). */
   readonly env: Readonly<Record<string, string>>
 }
 
@@ -15,19 +16,7 @@ declare module "vitest" {
   }
 }
 
-const EnvKeys: ReadonlyArray<string> = [
-  "KAFKA_BROKERS",
-  "S3_ENDPOINT",
-  "S3_BUCKET",
-  "S3_REGION",
-  "AWS_ACCESS_KEY_ID",
-  "AWS_SECRET_ACCESS_KEY",
-  "PEACESTATE_TEST_KAFKA_SASL_BROKERS",
-  "PEACESTATE_TEST_KAFKA_SSL_BROKERS",
-  "PEACESTATE_TEST_KAFKA_SSL_CA",
-  "PEACESTATE_TEST_KAFKA_USER",
-  "PEACESTATE_TEST_KAFKA_PASSWORD"
-]
+const EnvKeys: ReadonlyArray<string> = InfraEnvKeys
 
 /** The provided infra, or (when run without the globalSetup) whatever the environment says. */
 export const infra = (): InfraInfo => {

@@ -128,3 +128,10 @@ export const deleteTopics = (names: Names) =>
     const topics = [names.REPORTS_TOPIC, names.ALERTS_TOPIC, names.DLQ_TOPIC].filter((t) => existing.has(t))
     if (topics.length > 0) await admin.deleteTopics({ topics })
   }).catch(() => undefined)
+
+/** Delete every topic whose name starts with `prefix.` (a contract suite's throw-away topics). */
+export const deleteTopicsWithPrefix = (prefix: string) =>
+  withAdmin(async (admin) => {
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`))
+    if (topics.length > 0) await admin.deleteTopics({ topics })
+  }).catch(() => undefined)

@@ -10,23 +10,12 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import type { TestProject } from "vitest/node"
 import type { InfraInfo } from "./Infra.js"
+import { InfraEnvKeys } from "./InfraKeys.js"
 
 const root = fileURLToPath(new URL("../..", import.meta.url))
 const script = "infra/infra.sh"
 
-const EnvKeys = [
-  "KAFKA_BROKERS",
-  "S3_ENDPOINT",
-  "S3_BUCKET",
-  "S3_REGION",
-  "AWS_ACCESS_KEY_ID",
-  "AWS_SECRET_ACCESS_KEY",
-  "PEACESTATE_TEST_KAFKA_SASL_BROKERS",
-  "PEACESTATE_TEST_KAFKA_SSL_BROKERS",
-  "PEACESTATE_TEST_KAFKA_SSL_CA",
-  "PEACESTATE_TEST_KAFKA_USER",
-  "PEACESTATE_TEST_KAFKA_PASSWORD"
-] as const
+const EnvKeys: ReadonlyArray<string> = InfraEnvKeys
 
 const infraSh = (...args: ReadonlyArray<string>) => {
   const result = spawnSync("bash", [script, ...args], {
