@@ -1,27 +1,13 @@
-import { Array as Arr, Deferred, Duration, Effect, Exit, Option, Ref, Runtime } from "effect"
+import { Deferred, Effect, Exit, Option, Runtime } from "effect"
 import kafkajs, { type EachBatchPayload, type Kafka, type RetryOptions } from "kafkajs"
-import {
-  type Batch,
-  type ConsumeOptions,
-  type ConsumerHandler,
-  LogError,
-  type PartitionOffset
-} from "../../ports/MessageLog.js"
-import * as Membership from "../consumer/Membership.js"
+import { type ConsumeOptions, type ConsumerHandler, LogError, type PartitionOffset } from "../../ports/MessageLog.js"
+import { makeDriver } from "../consumer/Driver.js"
 import type { Admin } from "./Admin.js"
 import { attempt, disconnect, fail } from "./Attempt.js"
+import { consumerConfig } from "./ConsumerConfig.js"
 import { HandlerFailed } from "./Logging.js"
-import { consumerConfig, initialMember, joined, NotAssignedError } from "./Member.js"
 import { toRecord } from "./Records.js"
 import type { KafkaTuning } from "./Tuning.js"
-
-const Tick = 100
-
-interface IdleClock {
-  readonly batches: number
-  readonly lastIdleAt: number
-  readonly done: boolean
-}
 
 export interface ConsumerDeps {
   readonly kafka: Kafka
@@ -44,17 +30,36 @@ export const makeConsume =
     Effect.gen(function* () {
       const { topic, group } = options
       const handlerRuntime = yield* Effect.runtime<R>()
-      const permit = yield* Effect.makeSemaphore(1)
-      const member = yield* Ref.make(initialMember)
-      const outcome = yield* Deferred.make<void, LogError | E>()
-      const stopped = yield* Ref.make(false)
+      // The kafkajs consumer needs the driver's state (restartable) and the driver its consumer (commit, pause).
+      const connected = yield* Deferred.make<kafkajs.Consumer>()
+
+      const driver = yield* makeDriver(
+        options,
+        makeHandler,
+        {
+          commit: (offsets) =>
+            Effect.flatMap(Deferred.await(connected), (c) =>
+              attempt(`commit (${group})`, () =>
+                c.commitOffsets(offsets.map((o) => ({ topic, partition: o.partition, offset: String(o.offset) })))
+              )
+            ),
+          topicOffsets: admin.topicOffsets(topic),
+          committedRaw: () => admin.committedRaw(topic, group),
+          pause: Effect.flatMap(Deferred.poll(connected), (c) =>
+            Effect.ignore(
+              Effect.flatMap(Effect.flatten(c), (consumer) => Effect.try(() => consumer.pause([{ topic }])))
+            )
+          )
+        },
+        { positionAdded: false }
+      )
 
       // kafkajs does not retry a retriable error while joining (e.g. "The coordinator is loading" just after a broker
       // start): it crashes and asks restartOnFailure (only for retriable errors). Before the first join nothing was
       // read or handed to the handler, so restarting then is safe; it is allowed for a minute after the start.
       const startedAt = Date.now()
       const restartable = (): boolean =>
-        Effect.runSync(Ref.get(member)).membership.generation === 0 && Date.now() - startedAt < 60_000
+        Effect.runSync(driver.member.get).membership.generation === 0 && Date.now() - startedAt < 60_000
 
       const config = consumerConfig(group, tuning, retry, restartable)
       const consumer = yield* Effect.acquireRelease(
@@ -63,136 +68,37 @@ export const makeConsume =
         ),
         (c) =>
           Effect.zipRight(
-            Ref.update(member, (m) => ({ ...m, stopping: true })),
+            driver.markStopping,
             disconnect(`consumer disconnect (${group})`, () => c.disconnect())
           )
       )
-
-      // Every handler call of this member goes through here: one at a time, and none once stopping.
-      const serialized = <A, E2>(effect: Effect.Effect<A, E2, R>) =>
-        permit.withPermits(1)(
-          Effect.flatMap(Ref.get(member), (m) => (m.stopping ? Effect.succeedNone : Effect.asSome(effect)))
-        )
-
-      // The archiver's commit before a put is its fence: refused until the handler knows the latest join.
-      const commit = (offsets: ReadonlyArray<PartitionOffset>) =>
-        Effect.gen(function* () {
-          if (offsets.length === 0) return
-          const verdict = Membership.judge(
-            (yield* Ref.get(member)).membership,
-            offsets.map((o) => o.partition)
-          )
-          if (Membership.Verdict.$is("Accepted")(verdict)) {
-            return yield* attempt(`commit (${group})`, () =>
-              consumer.commitOffsets(offsets.map((o) => ({ topic, partition: o.partition, offset: String(o.offset) })))
-            )
-          }
-          return yield* new LogError({
-            operation: "commit",
-            cause: new NotAssignedError({ topic, partitions: verdict.partitions })
-          })
-        })
-      const handler = makeHandler(commit)
-
-      // kafkajs only reports an assignment after the fact (GROUP_JOIN); tell the handler before anything else.
-      const syncAssignment = Effect.gen(function* () {
-        const m = yield* Ref.get(member)
-        if (!Membership.pending(m.membership)) return
-        const { added, membership, revoked } = Membership.apply(m.membership)
-        yield* Ref.set(member, { ...m, membership })
-        if (revoked.length > 0) yield* handler.onRevoked(revoked)
-        if (added.length > 0) yield* handler.onAssigned(added)
-      })
-
-      const handleBatch = (batch: EachBatchPayload["batch"]) =>
-        Effect.gen(function* () {
-          yield* syncAssignment
-          const m = yield* Ref.get(member)
-          const { partition, messages } = batch
-          const last = Arr.last(messages)
-          if (!Membership.owns(m.membership, partition) || Option.isNone(last)) return Option.none<string>()
-          // After a rejoin kafkajs fetches a kept partition again from the committed offset: skip what we handed over already.
-          const fresh = Membership.unseen(m.membership, partition, messages, (r) => Number(r.offset))
-          if (fresh.length > 0)
-            yield* handler.onBatch({ topic, partition, records: fresh.map(toRecord(topic, partition)) } satisfies Batch)
-          const next = Number(last.value.offset) + 1
-          yield* Ref.update(member, (s) => ({
-            ...s,
-            membership: Membership.advance(s.membership, partition, next),
-            lastRecordAt: fresh.length > 0 ? Date.now() : s.lastRecordAt,
-            batches: s.batches + 1
-          }))
-          return Option.some(last.value.offset)
-        })
+      yield* Deferred.succeed(connected, consumer)
 
       const runBatch = Runtime.runPromiseExit(handlerRuntime)
-      const eachBatch = (payload: EachBatchPayload): Promise<void> =>
-        runBatch(Effect.map(serialized(handleBatch(payload.batch)), Option.flatten)).then((exit) => {
+      const eachBatch = ({ batch, heartbeat, resolveOffset }: EachBatchPayload): Promise<void> =>
+        runBatch(
+          driver.handleRun(batch.partition, batch.messages, (m) => Number(m.offset), toRecord(topic, batch.partition))
+        ).then((exit) => {
           if (Exit.isFailure(exit)) {
-            Effect.runSync(Deferred.failCause(outcome, exit.cause))
+            Effect.runSync(Deferred.failCause(driver.outcome, exit.cause))
             return Promise.reject(new kafkajs.KafkaJSNonRetriableError(HandlerFailed))
           }
-          if (Option.isSome(exit.value)) payload.resolveOffset(exit.value.value)
-          return payload.heartbeat()
+          if (Option.isSome(exit.value)) resolveOffset(String(exit.value.value))
+          return heartbeat()
         })
 
       consumer.on(consumer.events.GROUP_JOIN, (event) => {
-        const now = Date.now()
         const { memberAssignment, memberId } = event.payload
-        Effect.runSync(Ref.update(member, joined(memberAssignment[topic] ?? [], memberId, now)))
+        driver.onJoined(memberAssignment[topic] ?? [], memberId)
       })
       consumer.on(consumer.events.CRASH, (event) => {
         const error = new LogError({ operation: `consume ${topic} (${group})`, cause: event.payload.error })
         Runtime.runSync(runtime)(
           event.payload.restart
             ? Effect.logWarning(`${error.message}; not joined yet, so the consumer starts again`)
-            : Deferred.fail(outcome, error)
+            : Deferred.fail(driver.outcome, error)
         )
       })
-
-      // Caught up: every owned partition has been read up to its end offset.
-      const caughtUp = Effect.gen(function* () {
-        const { joinedAt, membership } = yield* Ref.get(member)
-        if (Membership.pending(membership) || Option.isNone(joinedAt)) return false
-        if (membership.owned.length === 0) return true
-        const ends = yield* admin.topicOffsets(topic)
-        const committed = Membership.unpositioned(membership).length > 0 ? yield* admin.committedRaw(topic, group) : []
-        return Membership.caughtUp(membership, ends, committed)
-      }).pipe(Effect.catchAll((e) => Effect.as(Effect.logDebug(`idle check: ${e.message}`), false)))
-
-      const idleEvery = Duration.toMillis(options.idleEvery ?? Duration.seconds(1))
-      const tick = Duration.millis(Math.max(1, Math.min(Tick, idleEvery)))
-      const idleStep = (clock: IdleClock): Effect.Effect<IdleClock, E, R> =>
-        Effect.gen(function* () {
-          yield* serialized(syncAssignment)
-          const m = yield* Ref.get(member)
-          const next = { ...clock, batches: m.batches }
-          if (Option.isNone(m.joinedAt) || m.batches !== clock.batches) return next
-          const now = Date.now()
-          if (Option.exists(options.idleExit, (d) => now - m.lastRecordAt >= Duration.toMillis(d)))
-            return { ...next, done: true }
-          if (options.stopWhenIdle !== undefined && (yield* options.stopWhenIdle) && (yield* caughtUp))
-            return { ...next, done: true }
-          if (now - clock.lastIdleAt < idleEvery) return next
-          yield* serialized(Effect.zipRight(syncAssignment, handler.onIdle))
-          return { ...next, lastIdleAt: Date.now() }
-        })
-      const start: IdleClock = { batches: -1, lastIdleAt: Date.now(), done: false }
-      const idleLoop = Effect.iterate(start, {
-        while: (c) => !c.done,
-        body: (c) => Effect.zipRight(Effect.sleep(tick), idleStep(c))
-      })
-
-      // onStop exactly once: new batches are skipped, the one in progress finishes first (the permit).
-      const stop = Effect.uninterruptible(
-        Effect.gen(function* () {
-          if (yield* Ref.getAndSet(stopped, true)) return
-          yield* Ref.update(member, (m) => ({ ...m, stopping: true }))
-          yield* Effect.ignore(Effect.try(() => consumer.pause([{ topic }])))
-          // The handler learns of a last rebalance first, so it does not flush partitions it lost.
-          yield* permit.withPermits(1)(Effect.zipRight(syncAssignment, handler.onStop))
-        })
-      )
 
       yield* attempt(`subscribe to ${topic} (${group})`, () => consumer.subscribe({ topic, fromBeginning: true }))
       // Not interruptible: kafkajs must finish joining before it can leave cleanly.
@@ -201,22 +107,7 @@ export const makeConsume =
           consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch })
         )
       )
-      yield* Effect.forkScoped(
-        Effect.flatMap(Effect.exit(idleLoop), (exit) => Deferred.done(outcome, Exit.asVoid(exit)))
-      )
-      // Interrupted (SIGTERM): the last flush may fail (e.g. the store is down); what it held stays uncommitted and is
-      // read again, but the operator must hear of it.
-      yield* Deferred.await(outcome).pipe(
-        Effect.onInterrupt(() =>
-          Effect.catchAllCause(stop, (cause) =>
-            Effect.logError(
-              `consumer of ${topic} (${group}) could not flush on shutdown; the uncommitted records will be read again`,
-              cause
-            )
-          )
-        )
-      )
-      yield* stop
+      yield* driver.run(group)
     }).pipe(
       Effect.scoped,
       Effect.withSpan("KafkaLog.consume", { attributes: { topic: options.topic, group: options.group } })

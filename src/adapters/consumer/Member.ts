@@ -1,7 +1,5 @@
 import { Data, Option } from "effect"
-import type { ConsumerConfig, RetryOptions } from "kafkajs"
-import * as Membership from "../consumer/Membership.js"
-import type { KafkaTuning } from "./Tuning.js"
+import * as Membership from "./Membership.js"
 
 /** A commit of partitions this member no longer holds (the cause of a LogError). */
 export class NotAssignedError extends Data.TaggedError("NotAssignedError")<{
@@ -30,7 +28,7 @@ export const initialMember: Member = {
   stopping: false
 }
 
-/** The member after kafkajs' GROUP_JOIN: a new generation holding these partitions; the idle clock starts at the first join. */
+/** The member after the client reports a join: a new generation holding these partitions; the idle clock starts at the first join. */
 export const joined =
   (partitions: ReadonlyArray<number>, memberId: string, now: number) =>
   (m: Member): Member => ({
@@ -43,25 +41,3 @@ export const joined =
     joinedAt: Option.orElse(m.joinedAt, () => Option.some(now)),
     lastRecordAt: Option.isNone(m.joinedAt) ? now : m.lastRecordAt
   })
-
-/**
- * kafkajs' consumer settings. A crash (our handler failing, or kafkajs giving up after its retries) ends `consume`:
- * no silent restart, except while `restartable` says so (before the first join).
- */
-export const consumerConfig = (
-  groupId: string,
-  tuning: KafkaTuning,
-  retry: RetryOptions,
-  restartable: () => boolean
-): ConsumerConfig => ({
-  groupId,
-  sessionTimeout: tuning.sessionTimeout,
-  rebalanceTimeout: tuning.rebalanceTimeout,
-  heartbeatInterval: tuning.heartbeatInterval,
-  maxBytesPerPartition: tuning.maxBytesPerPartition,
-  maxBytes: tuning.maxBytes,
-  minBytes: 1,
-  maxWaitTimeInMs: tuning.maxWaitTimeInMs,
-  allowAutoTopicCreation: false,
-  retry: { ...retry, restartOnFailure: () => Promise.resolve(restartable()) }
-})
