@@ -1,7 +1,9 @@
-// The MessageLog on Kafka (kafkajs): the admin client, producer and per-call consumer of adapters/kafka, for the layer's life.
+// The MessageLog on Kafka, through either client: @platformatic/kafka (adapters/platformatic, the default) or kafkajs
+// (adapters/kafka): the admin client, producer and per-call consumer, for the layer's life. KAFKA_CLIENT picks one.
 import { Config, type ConfigError, Effect, Layer } from "effect"
 import { Kafka, logLevel } from "kafkajs"
 import { type LogError, MessageLog } from "../ports/MessageLog.js"
+import * as PlatformaticLog from "./PlatformaticLog.js"
 import { makeAdmin } from "./kafka/Admin.js"
 import { makeConsume } from "./kafka/Consumer.js"
 import { logCreatorOf } from "./kafka/Logging.js"
@@ -12,7 +14,17 @@ import { defaultTuning, type KafkaTuning, retryOf, TuningConfig } from "./kafka/
 export { type KafkaSecurity, noSecurity, SecurityConfig } from "./kafka/Security.js"
 export { defaultTuning, type KafkaTuning } from "./kafka/Tuning.js"
 
-/** An admin client and a producer for the layer's life; a consumer per `consume`. */
+/** The Kafka clients behind the port; the first is the default. */
+export const KafkaClients = ["platformatic", "kafkajs"] as const
+export type KafkaClient = (typeof KafkaClients)[number]
+
+/** `KAFKA_CLIENT`: platformatic (default) or kafkajs. */
+export const ClientConfig: Config.Config<KafkaClient> = Config.withDefault(
+  Config.literal(...KafkaClients)("KAFKA_CLIENT"),
+  "platformatic"
+)
+
+/** kafkajs: an admin client and a producer for the layer's life; a consumer per `consume`. */
 const make = (brokers: ReadonlyArray<string>, tuning: KafkaTuning, security: KafkaSecurity) =>
   Effect.gen(function* () {
     const runtime = yield* Effect.runtime<never>()
@@ -32,7 +44,7 @@ const make = (brokers: ReadonlyArray<string>, tuning: KafkaTuning, security: Kaf
     return MessageLog.of({ ensureTopic, publish, consume, endOffsets, committedOffsets })
   })
 
-/** The message log on Kafka brokers, for tests and tools that pick the brokers themselves. */
+/** The message log on Kafka brokers through kafkajs, for tests and tools that pick the brokers themselves. */
 export const layerWith = (
   brokers: ReadonlyArray<string>,
   tuning: Partial<KafkaTuning> = {},
@@ -40,21 +52,30 @@ export const layerWith = (
 ): Layer.Layer<MessageLog, LogError> =>
   Layer.scoped(MessageLog, make(brokers, { ...defaultTuning, ...tuning }, security))
 
+/** The message log on Kafka brokers through the given client. */
+export const layerFor = (
+  client: KafkaClient,
+  brokers: ReadonlyArray<string>,
+  tuning: Partial<KafkaTuning> = {},
+  security: KafkaSecurity = noSecurity
+): Layer.Layer<MessageLog, LogError> =>
+  client === "kafkajs" ? layerWith(brokers, tuning, security) : PlatformaticLog.layerWith(brokers, tuning, security)
+
 /**
- * The message log on Kafka, connected on build and disconnected on release: `KAFKA_BROKERS` (comma-separated,
- * default 127.0.0.1:9092), `KAFKA_CLIENT_ID` (peacestate), and the group timeouts `KAFKA_SESSION_TIMEOUT_MS`,
- * `KAFKA_REBALANCE_TIMEOUT_MS`, `KAFKA_HEARTBEAT_INTERVAL_MS` (tests lower them for fast rebalances), and TLS/SASL
- * (see SecurityConfig).
+ * The message log on Kafka, connected on build and disconnected on release: `KAFKA_CLIENT` (platformatic or kafkajs),
+ * `KAFKA_BROKERS` (comma-separated, default 127.0.0.1:9092), `KAFKA_CLIENT_ID` (peacestate), and the group timeouts
+ * `KAFKA_SESSION_TIMEOUT_MS`, `KAFKA_REBALANCE_TIMEOUT_MS`, `KAFKA_HEARTBEAT_INTERVAL_MS` (tests lower them for fast
+ * rebalances), and TLS/SASL (see SecurityConfig).
  */
-export const layer: Layer.Layer<MessageLog, LogError | ConfigError.ConfigError> = Layer.scoped(
-  MessageLog,
-  Effect.flatMap(Config.all([TuningConfig, SecurityConfig]), ([{ brokers, ...tuning }, security]) =>
-    make(
+export const layer: Layer.Layer<MessageLog, LogError | ConfigError.ConfigError> = Layer.unwrapEffect(
+  Effect.map(Config.all([ClientConfig, TuningConfig, SecurityConfig]), ([client, { brokers, ...tuning }, security]) =>
+    layerFor(
+      client,
       brokers
         .split(",")
         .map((b) => b.trim())
         .filter((b) => b.length > 0),
-      { ...defaultTuning, ...tuning },
+      tuning,
       security
     )
   )

@@ -1,7 +1,7 @@
 // The producer's split into sends under the broker's size limit, against the plain greedy loop it replaced.
 import { describe, expect, it } from "@effect/vitest"
 import fc from "fast-check"
-import { chunksOf } from "../../src/adapters/kafka/Producer.js"
+import { chunksOf } from "../../src/adapters/kafka/Chunks.js"
 import type { OutgoingRecord } from "../../src/ports/MessageLog.js"
 
 const MaxSendBytes = 900_000
@@ -44,14 +44,14 @@ describe("KafkaLog chunksOf", () => {
   it("splits like the greedy loop: same records, same order, same boundaries", () =>
     fc.assert(
       fc.property(fc.array(record, { maxLength: 12 }), (records) => {
-        expect(chunksOf(records).map((c) => c.map((m) => m.key))).toEqual(plain(records))
+        expect(chunksOf(records, (r) => r).map((c) => c.map((m) => m.key))).toEqual(plain(records))
       }),
       { numRuns: 200 }
     ))
 
   it("a million small records make a few hundred sends", () => {
     const records = Array.from({ length: 1_000_000 }, (_, i) => ({ key: `k${i % 500}`, value: "x".repeat(200) }))
-    const chunks = chunksOf(records)
+    const chunks = chunksOf(records, (r) => r)
     expect(chunks.reduce((n, c) => n + c.length, 0)).toBe(records.length)
     expect(chunks.length).toBe(plain(records).length)
   })

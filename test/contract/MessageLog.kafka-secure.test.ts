@@ -1,5 +1,6 @@
-// The MessageLog contract once more, over the broker's SASL_SSL listener (SCRAM-SHA-512, the test CA), the adapter
-// configured the way a deployment configures it: KAFKA_SSL, KAFKA_SSL_CA and KAFKA_SASL_* through Config.
+// The MessageLog contract once more for each client, over the broker's SASL_SSL listener (SCRAM-SHA-512, the test CA),
+// the adapter configured the way a deployment configures it: KAFKA_CLIENT, KAFKA_SSL, KAFKA_SSL_CA and KAFKA_SASL_*
+// through Config.
 import { afterAll } from "@effect/vitest"
 import { ConfigProvider, Layer } from "effect"
 import * as KafkaLog from "../../src/adapters/KafkaLog.js"
@@ -10,8 +11,9 @@ import { messageLogContract } from "./MessageLogContract.js"
 const secure = secureKafka()
 const skip = typeof secure === "string" ? secure : undefined
 
-const settings = (s: Exclude<typeof secure, string>): Map<string, string> =>
+const settings = (client: KafkaLog.KafkaClient, s: Exclude<typeof secure, string>): Map<string, string> =>
   new Map([
+    ["KAFKA_CLIENT", client],
     ["KAFKA_BROKERS", s.sslBrokers],
     ["KAFKA_CLIENT_ID", "peacestate-contract-secure"],
     ["KAFKA_SESSION_TIMEOUT_MS", "6000"],
@@ -24,14 +26,16 @@ const settings = (s: Exclude<typeof secure, string>): Map<string, string> =>
     ["KAFKA_SASL_PASSWORD", s.password]
   ])
 
-const runPrefix = messageLogContract(
-  "Kafka over SASL_SSL (SCRAM-SHA-512)",
-  typeof secure === "string"
-    ? KafkaLog.layerWith(kafkaBrokers())
-    : KafkaLog.layer.pipe(Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(settings(secure))))),
-  { skip, prefix: "contract.kafka-secure", timeout: "60 seconds" }
+const runPrefixes = KafkaLog.KafkaClients.map((client) =>
+  messageLogContract(
+    `Kafka (${client}) over SASL_SSL (SCRAM-SHA-512)`,
+    typeof secure === "string"
+      ? KafkaLog.layerWith(kafkaBrokers())
+      : KafkaLog.layer.pipe(Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(settings(client, secure))))),
+    { skip, prefix: `contract.kafka-secure-${client}`, timeout: "60 seconds" }
+  )
 )
 
 afterAll(async () => {
-  if (skip === undefined) await deleteTopicsWithPrefix(runPrefix)
+  if (skip === undefined) await Promise.all(runPrefixes.map(deleteTopicsWithPrefix))
 }, 60_000)

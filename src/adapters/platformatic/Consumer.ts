@@ -1,0 +1,126 @@
+import { Array as Arr, Chunk, Deferred, Effect, Stream } from "effect"
+import { NodeStream } from "@effect/platform-node"
+import { Consumer, type Message, MessagesStreamFallbackModes, MessagesStreamModes } from "@platformatic/kafka"
+import {
+  type ConsumeOptions,
+  type ConsumerHandler,
+  type LogError,
+  type PartitionOffset
+} from "../../ports/MessageLog.js"
+import { makeDriver } from "../consumer/Driver.js"
+import type { KafkaTuning } from "../kafka/Tuning.js"
+import type { Admin } from "./Admin.js"
+import { attempt, close, fail } from "./Attempt.js"
+import type { ClientBase } from "./Connection.js"
+import { toRecord } from "./Records.js"
+
+export interface ConsumerDeps {
+  readonly base: ClientBase
+  readonly tuning: KafkaTuning
+  readonly admin: Admin
+}
+
+/** Messages buffered by the stream before fetching pauses (the library's default is 1,024). */
+const HighWaterMark = 4096
+
+/** Runs of one partition, in the order read: a read may bring several partitions. */
+const runsOf = (messages: Chunk.Chunk<Message>): ReadonlyArray<ReadonlyArray<Message>> =>
+  Object.values(Arr.groupBy(Chunk.toReadonlyArray(messages), (m) => String(m.partition)))
+
+/**
+ * `MessageLog.consume` on a @platformatic/kafka consumer and its message stream: one consumer per call, joined to the
+ * group for its duration; the library heartbeats on its own timer and rejoins on a rebalance, and the driver learns of
+ * every join from its event.
+ */
+export const makeConsume =
+  ({ admin, base, tuning }: ConsumerDeps) =>
+  <E, R>(
+    options: ConsumeOptions,
+    makeHandler: (
+      commit: (offsets: ReadonlyArray<PartitionOffset>) => Effect.Effect<void, LogError>
+    ) => ConsumerHandler<E, R>
+  ): Effect.Effect<void, LogError | E, R> =>
+    Effect.gen(function* () {
+      const { group, topic } = options
+      // The library insists the rebalance timeout is at least the session timeout (kafkajs does not).
+      const rebalanceTimeout = Math.max(tuning.rebalanceTimeout, tuning.sessionTimeout)
+      const consumer = yield* Effect.acquireRelease(
+        Effect.try({
+          try: () =>
+            new Consumer({
+              ...base,
+              groupId: group,
+              sessionTimeout: tuning.sessionTimeout,
+              rebalanceTimeout,
+              heartbeatInterval: tuning.heartbeatInterval,
+              autocommit: false,
+              minBytes: 1,
+              maxBytes: tuning.maxBytes,
+              maxBytesPerPartition: tuning.maxBytesPerPartition,
+              maxWaitTime: tuning.maxWaitTimeInMs,
+              highWaterMark: HighWaterMark
+            }),
+          catch: fail(`consumer config (${group})`)
+        }),
+        // Forced: the message stream is closed with it; the group is left so the partitions move at once.
+        (c) => close(`consumer close (${group})`, () => c.close(true))
+      )
+
+      const driver = yield* makeDriver(
+        options,
+        makeHandler,
+        {
+          commit: (offsets) =>
+            attempt(`commit (${group})`, () =>
+              consumer.commit({
+                offsets: offsets.map((o) => ({
+                  topic,
+                  partition: o.partition,
+                  offset: BigInt(o.offset),
+                  leaderEpoch: -1
+                }))
+              })
+            ),
+          topicOffsets: admin.topicOffsets(topic),
+          committedRaw: (partitions) => admin.committedRaw(topic, group, partitions),
+          pause: Effect.void
+        },
+        { positionAdded: true }
+      )
+
+      consumer.on("consumer:group:join", (event) => {
+        const mine = (event.assignments ?? []).find((a) => a.topic === topic)
+        driver.onJoined(mine?.partitions ?? [], event.memberId)
+      })
+
+      const messages = yield* attempt(`consume ${topic} (${group})`, () =>
+        consumer.consume({
+          topics: [topic],
+          mode: MessagesStreamModes.COMMITTED,
+          fallbackMode: MessagesStreamFallbackModes.EARLIEST,
+          autocommit: false,
+          sessionTimeout: tuning.sessionTimeout,
+          rebalanceTimeout,
+          heartbeatInterval: tuning.heartbeatInterval
+        })
+      )
+
+      // What the stream holds, a read at a time, handed over a partition's run at a time; a failure ends `consume`.
+      const reading = NodeStream.fromReadable<LogError, Message>(() => messages, fail(`consume ${topic} (${group})`), {
+        closeOnDone: false
+      }).pipe(
+        Stream.runForEachChunk((chunk) =>
+          Effect.forEach(
+            runsOf(chunk),
+            (run) => driver.handleRun(run[0]?.partition ?? 0, run, (m) => Number(m.offset), toRecord),
+            { discard: true }
+          )
+        ),
+        Effect.catchAllCause((cause) => Deferred.failCause(driver.outcome, cause))
+      )
+      yield* Effect.forkScoped(reading)
+      yield* driver.run(group)
+    }).pipe(
+      Effect.scoped,
+      Effect.withSpan("KafkaLog.consume", { attributes: { topic: options.topic, group: options.group } })
+    )
