@@ -1,6 +1,6 @@
 /**
  * Child process of bench/kafka.ts (alert latency): `AlerterLive` with the real stream sink and
- * `KafkaLog.layerWith(brokers, tuning)`, until SIGTERM. Argument: JSON {root, names, tuning}; `root` is
+ * `KafkaLog.layerFor(client, brokers, tuning)`, until SIGTERM. Argument: JSON {client, root, names, tuning}; `root` is
  * "../../dist/src" (the build, as in production) or "../../src" (through tsx).
  */
 import { NodeRuntime } from "@effect/platform-node"
@@ -13,7 +13,8 @@ import type * as SettingsModule from "../../src/config/Settings.js"
 import { type Names, namesSettings } from "../../src/config/Names.js"
 import { brokers, instrumentConsumers } from "./common.js"
 
-const { root, names, tuning } = JSON.parse(process.argv[2] ?? "{}") as {
+const { client, root, names, tuning } = JSON.parse(process.argv[2] ?? "{}") as {
+  client?: "platformatic" | "kafkajs"
   root: string
   names: Names
   tuning: Record<string, unknown>
@@ -26,7 +27,7 @@ const { launch } = (await import(`${root}/ops/Running.js`)) as typeof RunningMod
 const { withSettings } = (await import(`${root}/config/Settings.js`)) as typeof SettingsModule
 
 launch(Alerter, AlerterLive.pipe(Layer.provide(streamSink(names.alertsTopic)))).pipe(
-  Effect.provide(KafkaLog.layerWith(brokers, tuning)),
+  Effect.provide(KafkaLog.layerFor(client ?? "kafkajs", brokers, tuning)),
   withSettings({ ...namesSettings(names), PEACESCORE_THRESHOLD: "20" }),
   Logger.withMinimumLogLevel(LogLevel.Warning),
   NodeRuntime.runMain({ disablePrettyLogger: true })

@@ -138,6 +138,11 @@ export const instrumentConsumers = (label: string) => {
 }
 
 /** Round `round` of a side-by-side comparison: A then B, swapped every other round so neither always runs warmer. */
+/** Run every contender once per round, each round starting one further along, so none always goes first. */
+export const rotate = async (round: number, contenders: ReadonlyArray<() => Promise<unknown>>): Promise<void> => {
+  for (let i = 0; i < contenders.length; i++) await contenders[(round + i) % contenders.length]!()
+}
+
 export const alternate = async (round: number, a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<void> => {
   const [first, second] = round % 2 === 0 ? [a, b] : [b, a]
   await first()

@@ -1,6 +1,6 @@
 /** 2. Alert latency at a sustained rate: report sent → alert published (its CreateTime) / → received downstream. */
 import { spawn } from "node:child_process"
-import type { KafkaTuning } from "../../src/adapters/KafkaLog.js"
+import type { KafkaClient, KafkaTuning } from "../../src/adapters/KafkaLog.js"
 import { encodeReport } from "../../src/domain/Codec.js"
 import { makeGenerator } from "../../src/domain/Generator.js"
 import { createTopics, fmt, quantile, rawProducer, settingsOf, sleep } from "./common.js"
@@ -9,6 +9,7 @@ import { admin, committedTotal, consumerSettings, kafka, namesFor, out, P, root,
 interface Contender {
   readonly label: string
   readonly kind: "ours" | "raw"
+  readonly client?: KafkaClient
   readonly tuning?: Partial<KafkaTuning>
   readonly root?: string
 }
@@ -56,6 +57,7 @@ const latencyRun = async (
         ? spawnTsx([
             "bench/kafka/alerter.ts",
             JSON.stringify({
+              client: c.client ?? "kafkajs",
               root: c.root !== undefined ? `../${c.root}` : root,
               names: c.names,
               tuning: c.tuning ?? {}
@@ -179,16 +181,17 @@ export const latency = async () => {
     `\n2. alert latency, report sent → alert, ${P.latencySeconds} s sustained after ${P.latencyWarmupSeconds} s warm-up, alert ratio ${P.latencyAlertRatio}; each contender in its own child process, all consuming the same reports at the same time:`
   )
   out(
-    `   published = the alert record's CreateTime (stamped by the alerter's kafkajs producer when it builds the produce request) − the report's CreateTime (= our send time)`
+    `   published = the alert record's CreateTime (stamped by the alerter's producer when it builds the produce request) − the report's CreateTime (= our send time)`
   )
   out(
     `   received  = arrival at a separate kafkajs reader of the alerts topics − send time;  detected = the alert's detectedAt − send time (report produce + alerter fetch)`
   )
   const contenders: ReadonlyArray<Contender> = [
-    { label: "ours (AlerterLive, KafkaLog defaults)", kind: "ours" },
+    { label: "ours on kafkajs (the default)", kind: "ours", client: "kafkajs" },
+    { label: "ours on platformatic", kind: "ours", client: "platformatic" },
     { label: "raw kafkajs relay (same settings)", kind: "raw" },
     // experiments: BENCH_LATENCY_EXTRA='[{"label":"ours maxWait 10","tuning":{"maxWaitTimeInMs":10}},{"label":"old build","root":"../old-dist/src"}]'
-    // adds alerter contenders with another KafkaLog tuning or another build (root relative to bench/)
+    // adds alerter contenders with another KafkaLog tuning, client or build (root relative to bench/)
     ...(JSON.parse(process.env.BENCH_LATENCY_EXTRA ?? "[]") as Array<Omit<Contender, "kind">>).map((c) => ({
       ...c,
       kind: "ours" as const
@@ -201,8 +204,22 @@ export const latency = async () => {
         `   ${`${fmt(r)}/s`.padStart(7)} ${x.label.padEnd(38)} ${fmt(x.alerts).padStart(6)} alerts: published ${pct(x.createP)}; received ${pct(x.recvP)}; detected ${pct(x.detectP)}`
       )
     )
+    const raw = results.find((_, i) => contenders[i]!.kind === "raw")
+    if (raw !== undefined)
+      results.forEach((x, i) => {
+        if (contenders[i]!.kind !== "ours") return
+        const q = (xs: Array<number>, p: number) =>
+          quantile(
+            [...xs].sort((a, b) => a - b),
+            p
+          )
+        const ratio = (xs: Array<number>, ys: Array<number>, p: number) => (q(xs, p) / Math.max(1, q(ys, p))).toFixed(2)
+        out(
+          `   ${"".padStart(7)} ${`${x.label} / raw`.padEnd(38)} received p50 ${ratio(x.recvP, raw.recvP, 0.5)}× p99 ${ratio(x.recvP, raw.recvP, 0.99)}×; published p50 ${ratio(x.createP, raw.createP, 0.5)}× p99 ${ratio(x.createP, raw.createP, 0.99)}×  (targets p50 ≤ 0.5×, p99 ≤ 1.0×)`
+        )
+      })
   }
   out(
-    `   goal: ours p99 ≤ 20 ms published at 1,000/s. The raw relay = kafkajs eachBatch → JSON.parse → rule → producer.send (acks=-1) → commitOffsets per batch, as the alerter does.`
+    `   The raw relay = kafkajs eachBatch → JSON.parse → rule → producer.send (acks=-1) → commitOffsets per batch, as the alerter does.`
   )
 }

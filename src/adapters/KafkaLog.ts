@@ -1,5 +1,6 @@
-// The MessageLog on Kafka, through either client: @platformatic/kafka (adapters/platformatic, the default) or kafkajs
-// (adapters/kafka): the admin client, producer and per-call consumer, for the layer's life. KAFKA_CLIENT picks one.
+// The MessageLog on Kafka, through either client: kafkajs (adapters/kafka, the default) or @platformatic/kafka
+// (adapters/platformatic): the admin client, producer and per-call consumer, for the layer's life. KAFKA_CLIENT picks
+// one; why kafkajs stays the default is measured in BENCHMARKS.md ("Choosing the Kafka client").
 import { Config, type ConfigError, Effect, Layer } from "effect"
 import { Kafka, logLevel } from "kafkajs"
 import { type LogError, MessageLog } from "../ports/MessageLog.js"
@@ -15,13 +16,13 @@ export { type KafkaSecurity, noSecurity, SecurityConfig } from "./kafka/Security
 export { defaultTuning, type KafkaTuning } from "./kafka/Tuning.js"
 
 /** The Kafka clients behind the port; the first is the default. */
-export const KafkaClients = ["platformatic", "kafkajs"] as const
+export const KafkaClients = ["kafkajs", "platformatic"] as const
 export type KafkaClient = (typeof KafkaClients)[number]
 
-/** `KAFKA_CLIENT`: platformatic (default) or kafkajs. */
+/** `KAFKA_CLIENT`: kafkajs (default) or platformatic. */
 export const ClientConfig: Config.Config<KafkaClient> = Config.withDefault(
   Config.literal(...KafkaClients)("KAFKA_CLIENT"),
-  "platformatic"
+  "kafkajs"
 )
 
 /** kafkajs: an admin client and a producer for the layer's life; a consumer per `consume`. */
@@ -62,7 +63,7 @@ export const layerFor = (
   client === "kafkajs" ? layerWith(brokers, tuning, security) : PlatformaticLog.layerWith(brokers, tuning, security)
 
 /**
- * The message log on Kafka, connected on build and disconnected on release: `KAFKA_CLIENT` (platformatic or kafkajs),
+ * The message log on Kafka, connected on build and disconnected on release: `KAFKA_CLIENT` (kafkajs or platformatic),
  * `KAFKA_BROKERS` (comma-separated, default 127.0.0.1:9092), `KAFKA_CLIENT_ID` (peacestate), and the group timeouts
  * `KAFKA_SESSION_TIMEOUT_MS`, `KAFKA_REBALANCE_TIMEOUT_MS`, `KAFKA_HEARTBEAT_INTERVAL_MS` (tests lower them for fast
  * rebalances), and TLS/SASL (see SecurityConfig).

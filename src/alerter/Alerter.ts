@@ -1,4 +1,4 @@
-import { Array as Arr, Config, Context, Duration, Effect, Either, Layer, Metric, Option, Predicate } from "effect"
+import { Array as Arr, Config, Context, Duration, Effect, Either, Layer, Metric, Option } from "effect"
 import { NamesConfig } from "../config/Names.js"
 import { IdleExitConfig, ThresholdConfig } from "../config/Settings.js"
 import type { Alert } from "../domain/Alert.js"
@@ -15,7 +15,14 @@ import {
 } from "../ops/Metrics.js"
 import { type Running, start, StopWhenIdle } from "../ops/Running.js"
 import { AlertSink } from "../ports/AlertSink.js"
-import { type Batch, type LogError, type LogRecord, MessageLog, type OutgoingRecord } from "../ports/MessageLog.js"
+import {
+  type Batch,
+  type LogError,
+  type LogRecord,
+  MessageLog,
+  type OutgoingRecord,
+  RecordTooLarge
+} from "../ports/MessageLog.js"
 import { makeCommitter } from "./Committer.js"
 
 /** The alerter's settings: topic names, `PEACESCORE_THRESHOLD`, `IDLE_EXIT`. */
@@ -57,7 +64,7 @@ export const truncateDeadLetter = (d: OutgoingRecord): OutgoingRecord => {
       }
 }
 
-const refusedForSize = (e: LogError) => Predicate.hasProperty(e.cause, "type") && e.cause.type === "MESSAGE_TOO_LARGE"
+const refusedForSize = (e: LogError) => e.cause instanceof RecordTooLarge
 
 // The reports topic may take larger messages than the dead-letter topic (e.g. max.message.bytes raised on one
 // of them): a bad record the dead-letter topic refuses must not stop the alerter, so it goes there truncated.
@@ -144,7 +151,8 @@ export const make = Effect.gen(function* () {
       stopWhenIdle: Option.getOrUndefined(stopWhenIdle)
     },
     (commit) => ({
-      onAssigned: (partitions) => Effect.logDebug("alerter assigned", partitions),
+      onAssigned: (partitions) =>
+        Effect.zipRight(Effect.logDebug("alerter assigned", partitions), committer.assign(partitions)),
       onRevoked: (partitions) =>
         Effect.zipRight(Effect.logDebug("alerter revoked", partitions), committer.forget(partitions)),
       onBatch: (batch) =>
@@ -156,7 +164,7 @@ export const make = Effect.gen(function* () {
             onSome: (o) => committer.offer(commit, o)
           })
         ).pipe(Metric.trackDurationWith(batchSeconds, Duration.toSeconds)),
-      onIdle: Effect.void,
+      onIdle: committer.retry(commit),
       onStop: committer.flush(commit)
     })
   )

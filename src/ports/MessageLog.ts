@@ -41,6 +41,16 @@ export class LogError extends Data.TaggedError("LogError")<{
   }
 }
 
+/** The log refused a record for its size (the cause of publish's LogError), whichever client said so. */
+export class RecordTooLarge extends Data.TaggedError("RecordTooLarge")<{
+  readonly topic: string
+  readonly detail: string
+}> {
+  override get message(): string {
+    return `a record is larger than topic ${this.topic} accepts (${this.detail})`
+  }
+}
+
 /** What a group member does with its share of the partitions. All callbacks of one member run one at a time. */
 export interface ConsumerHandler<E, R> {
   /** Partitions newly assigned to this member. */

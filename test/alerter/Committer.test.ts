@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Ref } from "effect"
 import fc from "fast-check"
 import { makeCommitter } from "../../src/alerter/Committer.js"
-import type { PartitionOffset } from "../../src/ports/MessageLog.js"
+import { LogError, type PartitionOffset } from "../../src/ports/MessageLog.js"
 
 // Offers of increasing offsets on a few partitions, each batch some microtasks apart, against a commit that takes
 // its time: every partition ends committed at its last offered offset, and its commits never go back.
@@ -72,5 +72,36 @@ describe("the alerter's background committer", () => {
       { partition: 0, offset: 5 },
       { partition: 2, offset: 9 }
     ])
+  })
+
+  it("a refused commit is tried again (at retry, or with the next offer) for the partitions still owned, not in a loop", async () => {
+    const result = await Effect.runPromise(
+      Effect.gen(function* () {
+        const attempts = yield* Ref.make(0)
+        const committed = yield* Ref.make<ReadonlyArray<PartitionOffset>>([])
+        const down = yield* Ref.make(true)
+        const commit = (offsets: ReadonlyArray<PartitionOffset>) =>
+          Effect.gen(function* () {
+            yield* Ref.update(attempts, (n) => n + 1)
+            if (yield* Ref.get(down)) return yield* new LogError({ operation: "commit", cause: "coordinator loading" })
+            yield* Ref.update(committed, (c) => [...c, ...offsets])
+          })
+        const committer = yield* makeCommitter
+        yield* committer.assign([0, 1])
+        yield* committer.offer(commit, { partition: 0, offset: 5 })
+        yield* committer.offer(commit, { partition: 1, offset: 7 })
+        yield* Effect.sleep(30)
+        const whileDown = yield* Ref.get(attempts)
+        yield* committer.forget([1])
+        yield* Ref.set(down, false)
+        yield* committer.retry(commit)
+        yield* Effect.sleep(30)
+        yield* committer.flush(commit)
+        return { whileDown, committed: yield* Ref.get(committed) }
+      })
+    )
+    // One attempt while the broker was down (no busy loop), then partition 0's offset, and not the revoked 1's.
+    expect(result.whileDown).toBe(1)
+    expect(result.committed).toEqual([{ partition: 0, offset: 5 }])
   })
 })

@@ -315,6 +315,68 @@ export const messageLogContract = (
         )
 
         it.effect(
+          "a partition that moves to another member goes on from the group's commit: nothing before it is handed over again (platformatic/kafka#223)",
+          () =>
+            Effect.gen(function* () {
+              const log = yield* MessageLog
+              const topic = unique("move")
+              const group = unique("group")
+              const partitions = 4
+              yield* log.ensureTopic(topic, partitions)
+              const a = yield* makeRecorder
+              const b = yield* makeRecorder
+              const [first, second] = [80, 40]
+              const seen = Effect.map(Effect.all([a.records, b.records]), ([x, y]) => x.length + y.length)
+              const member = (rec: Recorder, stopWhenIdle: Effect.Effect<boolean>) =>
+                log.consume(
+                  consumeOptions(topic, group, { stopWhenIdle, idleExit: Option.some(Duration.seconds(45)) }),
+                  recording(rec, { commitEach: true })
+                )
+              const fa = yield* Effect.fork(
+                member(
+                  a,
+                  Effect.map(seen, (n) => n >= first + second)
+                )
+              )
+              const fb = yield* Effect.fork(member(b, Effect.succeed(false)))
+              yield* eventually(
+                Effect.map(
+                  Effect.all([Ref.get(a.assigned), Ref.get(b.assigned)]),
+                  ([x, y]) => x.length > 0 && y.length > 0 && x.length + y.length === partitions
+                )
+              )
+              yield* log.publish(
+                topic,
+                Arr.makeBy(first, (i) => record(`drone-${i % 40}`, `r${i}`))
+              )
+              yield* eventually(Effect.map(seen, (n) => n >= first))
+              const bPartitions = yield* Ref.get(b.assigned)
+              // b leaves having committed all it read; a takes its partitions over, which it never had before.
+              yield* Fiber.interrupt(fb)
+              yield* eventually(Effect.map(Ref.get(a.assigned), (x) => x.length === partitions))
+              const committedByB = (yield* log.committedOffsets(topic, group)).filter((c) =>
+                bPartitions.includes(c.partition)
+              )
+              yield* log.publish(
+                topic,
+                Arr.makeBy(second, (i) => record(`drone-${i % 40}`, `r${first + i}`))
+              )
+              yield* Fiber.join(fa)
+              const [ra, rb] = [yield* a.records, yield* b.records]
+              // What a read of b's partitions starts at b's commit.
+              committedByB.forEach((c) =>
+                ra
+                  .filter((r) => r.partition === c.partition)
+                  .forEach((r) => expect(r.offset).toBeGreaterThanOrEqual(c.offset))
+              )
+              expect([...ra, ...rb].map(text).sort()).toStrictEqual(Arr.makeBy(first + second, (i) => `r${i}`).sort())
+              expect(yield* Ref.get(a.overlapped)).toBe(false)
+              expect(yield* log.committedOffsets(topic, group)).toStrictEqual(yield* log.endOffsets(topic))
+            }),
+          timeout
+        )
+
+        it.effect(
           "idleExit ends consume after onStop ran once, also on an empty topic; onIdle runs while nothing arrives",
           () =>
             Effect.gen(function* () {

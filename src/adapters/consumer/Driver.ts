@@ -61,10 +61,18 @@ export const makeDriver = <E, R>(
     const outcome = yield* Deferred.make<void, LogError | E>()
     const stopped = yield* Ref.make(false)
 
+    // When the handler call in progress started (a client whose heartbeats do not wait for the handler watches it).
+    const busySince = yield* Ref.make(Option.none<number>())
+    const timed = <A, E2>(effect: Effect.Effect<A, E2, R>) =>
+      Effect.ensuring(
+        Effect.zipRight(Ref.set(busySince, Option.some(Date.now())), effect),
+        Ref.set(busySince, Option.none())
+      )
+
     // Every handler call of this member goes through here: one at a time, and none once stopping.
     const serialized = <A, E2>(effect: Effect.Effect<A, E2, R>) =>
       permit.withPermits(1)(
-        Effect.flatMap(Ref.get(member), (m) => (m.stopping ? Effect.succeedNone : Effect.asSome(effect)))
+        Effect.flatMap(Ref.get(member), (m) => (m.stopping ? Effect.succeedNone : Effect.asSome(timed(effect))))
       )
 
     // The archiver's commit before a put is its fence: refused until the handler knows the latest join.
@@ -144,6 +152,15 @@ export const makeDriver = <E, R>(
     const onJoined = (partitions: ReadonlyArray<number>, memberId: string) =>
       Effect.runSync(Ref.update(member, joined(partitions, memberId, Date.now())))
 
+    /** The client left the group: everything is revoked, and a later join starts afresh (as after being dropped). */
+    const onLeft = () => onJoined([], "")
+
+    /** How long the handler call in progress has been running, if one is. */
+    const busyFor = Effect.map(
+      Ref.get(busySince),
+      Option.map((since) => Date.now() - since)
+    )
+
     // Caught up: every owned partition has been read up to its end offset.
     const caughtUp = Effect.gen(function* () {
       const { joinedAt, membership } = yield* Ref.get(member)
@@ -213,5 +230,5 @@ export const makeDriver = <E, R>(
     /** The member leaves once it has stopped (e.g. a closing client no longer runs handlers). */
     const markStopping = Ref.update(member, (m) => ({ ...m, stopping: true }))
 
-    return { member, outcome, handleRun, onJoined, run, markStopping }
+    return { member, outcome, handleRun, onJoined, onLeft, busyFor, run, markStopping }
   })

@@ -1,7 +1,7 @@
-import { Effect } from "effect"
+import { Effect, Predicate } from "effect"
 import { bytesOf, chunksOf } from "./Chunks.js"
 import { type Kafka, type Message, Partitioners, type RetryOptions } from "kafkajs"
-import type { OutgoingRecord } from "../../ports/MessageLog.js"
+import { LogError, type OutgoingRecord, RecordTooLarge } from "../../ports/MessageLog.js"
 import { attempt, disconnect } from "./Attempt.js"
 
 const toMessage = (r: OutgoingRecord): Message => ({
@@ -28,7 +28,14 @@ export const makePublish = (kafka: Kafka, retry: RetryOptions) =>
     return Effect.fn("KafkaLog.publish")(function* (topic: string, records: ReadonlyArray<OutgoingRecord>) {
       yield* Effect.forEach(
         chunksOf(records, toMessage),
-        (messages) => attempt(`publish to ${topic}`, () => producer.send({ topic, messages, acks: -1 })),
+        (messages) =>
+          attempt(`publish to ${topic}`, () => producer.send({ topic, messages, acks: -1 })).pipe(
+            Effect.mapError((e) =>
+              Predicate.hasProperty(e.cause, "type") && e.cause.type === "MESSAGE_TOO_LARGE"
+                ? new LogError({ operation: e.operation, cause: new RecordTooLarge({ topic, detail: e.message }) })
+                : e
+            )
+          ),
         {
           discard: true
         }

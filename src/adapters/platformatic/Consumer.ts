@@ -1,4 +1,4 @@
-import { Array as Arr, Chunk, Deferred, Effect, Stream } from "effect"
+import { Array as Arr, Chunk, Deferred, Duration, Effect, Option, Ref, Schedule, Stream } from "effect"
 import { NodeStream } from "@effect/platform-node"
 import { Consumer, type Message, MessagesStreamFallbackModes, MessagesStreamModes } from "@platformatic/kafka"
 import {
@@ -92,33 +92,62 @@ export const makeConsume =
         const mine = (event.assignments ?? []).find((a) => a.topic === topic)
         driver.onJoined(mine?.partitions ?? [], event.memberId)
       })
+      consumer.on("consumer:group:leave", driver.onLeft)
 
-      const messages = yield* attempt(`consume ${topic} (${group})`, () =>
-        consumer.consume({
-          topics: [topic],
-          mode: MessagesStreamModes.COMMITTED,
-          fallbackMode: MessagesStreamFallbackModes.EARLIEST,
-          autocommit: false,
-          sessionTimeout: tuning.sessionTimeout,
-          rebalanceTimeout,
-          heartbeatInterval: tuning.heartbeatInterval
-        })
-      )
-
-      // What the stream holds, a read at a time, handed over a partition's run at a time; a failure ends `consume`.
-      const reading = NodeStream.fromReadable<LogError, Message>(() => messages, fail(`consume ${topic} (${group})`), {
-        closeOnDone: false
-      }).pipe(
-        Stream.runForEachChunk((chunk) =>
-          Effect.forEach(
-            runsOf(chunk),
-            (run) => driver.handleRun(run[0]?.partition ?? 0, run, (m) => Number(m.offset), toRecord),
-            { discard: true }
+      // One stream per stay in the group: the watchdog may leave (closing the stream) and the member joins again.
+      const rejoin = yield* Ref.make(false)
+      const stay = Effect.gen(function* () {
+        yield* Ref.set(rejoin, false)
+        const messages = yield* attempt(`consume ${topic} (${group})`, () =>
+          consumer.consume({
+            topics: [topic],
+            mode: MessagesStreamModes.COMMITTED,
+            fallbackMode: MessagesStreamFallbackModes.EARLIEST,
+            autocommit: false,
+            sessionTimeout: tuning.sessionTimeout,
+            rebalanceTimeout,
+            heartbeatInterval: tuning.heartbeatInterval
+          })
+        )
+        // What the stream holds, a read at a time, handed over a partition's run at a time, until the stream ends.
+        yield* NodeStream.fromReadable<LogError, Message>(() => messages, fail(`consume ${topic} (${group})`), {
+          closeOnDone: false
+        }).pipe(
+          Stream.runForEachChunk((chunk) =>
+            Effect.forEach(
+              runsOf(chunk),
+              (run) => driver.handleRun(run[0]?.partition ?? 0, run, (m) => Number(m.offset), toRecord),
+              { discard: true }
+            )
           )
-        ),
-        Effect.catchAllCause((cause) => Deferred.failCause(driver.outcome, cause))
+        )
+        return yield* Ref.get(rejoin)
+      })
+      yield* Effect.forkScoped(
+        Effect.repeat(stay, { while: (again) => again }).pipe(
+          Effect.catchAllCause((cause) => Deferred.failCause(driver.outcome, cause))
+        )
       )
-      yield* Effect.forkScoped(reading)
+
+      // The library heartbeats whatever the handler does, so a handler stuck for good would hold its partitions for
+      // good. Like the Java client's max.poll.interval.ms: a handler call running longer than the rebalance timeout
+      // makes the member leave the group (its partitions move to the others); it joins again once the call returns.
+      const leave: (force: boolean) => Promise<void> = consumer.leaveGroup.bind(consumer)
+      const watch = Effect.gen(function* () {
+        const busy = yield* driver.busyFor
+        if (Option.isNone(busy) || busy.value < rebalanceTimeout || (yield* Ref.get(rejoin))) return
+        yield* Ref.set(rejoin, true)
+        yield* Effect.logWarning(
+          `consumer of ${topic} (${group}): a handler call has run for ${Math.round(busy.value / 1000)} s, longer than ` +
+            `the rebalance timeout (${rebalanceTimeout} ms): leaving the group so its partitions move; it joins again once the call returns`
+        )
+        yield* Effect.catchAll(
+          attempt(`leave group ${group}`, () => leave(true)),
+          (e) => Effect.logWarning(e.message)
+        )
+      })
+      yield* Effect.forkScoped(Effect.repeat(watch, Schedule.spaced(Duration.seconds(1))))
+
       yield* driver.run(group)
     }).pipe(
       Effect.scoped,

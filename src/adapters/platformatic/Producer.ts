@@ -1,8 +1,8 @@
 import { Effect } from "effect"
 import { compatibilityPartitioner, type MessageToProduce, ProduceAcks, Producer } from "@platformatic/kafka"
-import type { OutgoingRecord } from "../../ports/MessageLog.js"
+import { LogError, type OutgoingRecord, RecordTooLarge } from "../../ports/MessageLog.js"
 import { bytesOf, chunksOf } from "../kafka/Chunks.js"
-import { attempt, close } from "./Attempt.js"
+import { answered, attempt, close } from "./Attempt.js"
 import type { ClientBase } from "./Connection.js"
 
 const headersOf = (headers: Readonly<Record<string, string>>): Map<Buffer, Buffer> =>
@@ -38,7 +38,14 @@ export const makePublish = (base: ClientBase) =>
     return Effect.fn("KafkaLog.publish")(function* (topic: string, records: ReadonlyArray<OutgoingRecord>) {
       yield* Effect.forEach(
         chunksOf(records, toMessage(topic)),
-        (messages) => attempt(`publish to ${topic}`, () => producer.send({ messages })),
+        (messages) =>
+          attempt(`publish to ${topic}`, () => producer.send({ messages })).pipe(
+            Effect.mapError((e) =>
+              answered(e, "MESSAGE_TOO_LARGE")
+                ? new LogError({ operation: e.operation, cause: new RecordTooLarge({ topic, detail: e.message }) })
+                : e
+            )
+          ),
         { discard: true }
       )
     })
