@@ -4,7 +4,7 @@
  * commit fence, the idle clock (idle exit, stopWhenIdle, onIdle) and the single onStop. A client adapter feeds it
  * joins and fetched runs and gives it the few calls it needs (`GroupClient`).
  */
-import { Array as Arr, Deferred, Duration, Effect, Exit, Option, Ref } from "effect"
+import { Array as Arr, Deferred, Duration, Effect, Exit, Option, Ref, Schedule } from "effect"
 import {
   type Batch,
   type ConsumeOptions,
@@ -75,15 +75,28 @@ export const makeDriver = <E, R>(
         Effect.flatMap(Ref.get(member), (m) => (m.stopping ? Effect.succeedNone : Effect.asSome(timed(effect))))
       )
 
+    // A client that rejoins on its own timer (platformatic) asks the driver before each join (`beforeJoin`): until the
+    // join is known, new batches wait (`open`) and, once what was in progress has finished, commits are refused.
+    const open = yield* Effect.makeLatch(true)
+    const joining = yield* Ref.make(false)
+    const commitsInFlight = yield* Ref.make(0)
+
     // The archiver's commit before a put is its fence: refused until the handler knows the latest join.
     const commit = (offsets: ReadonlyArray<PartitionOffset>) =>
       Effect.gen(function* () {
         if (offsets.length === 0) return
-        const verdict = Membership.judge(
-          (yield* Ref.get(member)).membership,
-          offsets.map((o) => o.partition)
-        )
-        if (Membership.Verdict.$is("Accepted")(verdict)) return yield* client.commit(offsets)
+        const verdict = (yield* Ref.get(joining))
+          ? Membership.Verdict.Stale({ partitions: offsets.map((o) => o.partition) })
+          : Membership.judge(
+              (yield* Ref.get(member)).membership,
+              offsets.map((o) => o.partition)
+            )
+        if (Membership.Verdict.$is("Accepted")(verdict))
+          return yield* Effect.acquireUseRelease(
+            Ref.update(commitsInFlight, (n) => n + 1),
+            () => client.commit(offsets),
+            () => Ref.update(commitsInFlight, (n) => n - 1)
+          )
         return yield* new LogError({
           operation: "commit",
           cause: new NotAssignedError({ topic, partitions: verdict.partitions })
@@ -125,32 +138,59 @@ export const makeDriver = <E, R>(
       toRecord: (a: A) => LogRecord
     ): Effect.Effect<Option.Option<number>, E | LogError, R> =>
       Effect.map(
-        serialized(
-          Effect.gen(function* () {
-            yield* syncAssignment
-            const m = yield* Ref.get(member)
-            const last = Arr.last(run)
-            if (!Membership.owns(m.membership, partition) || Option.isNone(last)) return Option.none<number>()
-            // After a rejoin a client fetches a kept partition again from the committed offset: skip what was handed over.
-            const fresh = Membership.unseen(m.membership, partition, run, offsetOf)
-            if (fresh.length > 0)
-              yield* handler.onBatch({ topic, partition, records: fresh.map(toRecord) } satisfies Batch)
-            const next = offsetOf(last.value) + 1
-            yield* Ref.update(member, (s) => ({
-              ...s,
-              membership: Membership.advance(s.membership, partition, next),
-              lastRecordAt: fresh.length > 0 ? Date.now() : s.lastRecordAt,
-              batches: s.batches + 1
-            }))
-            return Option.some(offsetOf(last.value))
-          })
+        Effect.zipRight(
+          open.await,
+          serialized(
+            Effect.gen(function* () {
+              yield* syncAssignment
+              const m = yield* Ref.get(member)
+              const last = Arr.last(run)
+              if (!Membership.owns(m.membership, partition) || Option.isNone(last)) return Option.none<number>()
+              // After a rejoin a client fetches a kept partition again from the committed offset: skip what was handed over.
+              const fresh = Membership.unseen(m.membership, partition, run, offsetOf)
+              if (fresh.length > 0)
+                yield* handler.onBatch({ topic, partition, records: fresh.map(toRecord) } satisfies Batch)
+              const next = offsetOf(last.value) + 1
+              yield* Ref.update(member, (s) => ({
+                ...s,
+                membership: Membership.advance(s.membership, partition, next),
+                lastRecordAt: fresh.length > 0 ? Date.now() : s.lastRecordAt,
+                batches: s.batches + 1
+              }))
+              return Option.some(offsetOf(last.value))
+            })
+          )
         ),
         Option.flatten
       )
 
-    /** The client reports a join (from its event handler: synchronous). */
+    /** The client reports a join (from its event handler: synchronous); batches and commits go on. */
     const onJoined = (partitions: ReadonlyArray<number>, memberId: string) =>
-      Effect.runSync(Ref.update(member, joined(partitions, memberId, Date.now())))
+      Effect.runSync(
+        Effect.zipRight(
+          Ref.update(member, joined(partitions, memberId, Date.now())),
+          Effect.zipRight(Ref.set(joining, false), open.open)
+        )
+      )
+
+    /**
+     * Before the client (re)joins, as the Java client's onPartitionsRevoked: hold new batches, let the handler call in
+     * progress finish and the commits it started land while the group still accepts the old generation, then refuse
+     * commits until the join is known (so none reaches the client during the join: platformatic would retry it in the
+     * new generation, for partitions that may be another member's by then). Each wait gives up after `patience` (a
+     * stuck handler must not hold the join back for good; a commit waiting on this very join must not deadlock it).
+     */
+    const beforeJoin = (patience: Duration.Duration) =>
+      Effect.gen(function* () {
+        yield* open.close
+        yield* Effect.timeout(permit.withPermits(1)(Effect.void), patience).pipe(Effect.ignore)
+        yield* Effect.sleep(Duration.millis(5))
+        yield* Effect.repeat(Ref.get(commitsInFlight), {
+          until: (n) => n === 0,
+          schedule: Schedule.spaced(Duration.millis(5))
+        }).pipe(Effect.timeout(patience), Effect.ignore)
+        yield* Ref.set(joining, true)
+      })
 
     /** The client left the group: everything is revoked, and a later join starts afresh (as after being dropped). */
     const onLeft = () => onJoined([], "")
@@ -230,5 +270,5 @@ export const makeDriver = <E, R>(
     /** The member leaves once it has stopped (e.g. a closing client no longer runs handlers). */
     const markStopping = Ref.update(member, (m) => ({ ...m, stopping: true }))
 
-    return { member, outcome, handleRun, onJoined, onLeft, busyFor, run, markStopping }
+    return { member, outcome, handleRun, onJoined, onLeft, beforeJoin, busyFor, run, markStopping }
   })

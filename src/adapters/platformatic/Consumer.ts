@@ -44,33 +44,14 @@ export const makeConsume =
       const { group, topic } = options
       // The library insists the rebalance timeout is at least the session timeout (kafkajs does not).
       const rebalanceTimeout = Math.max(tuning.rebalanceTimeout, tuning.sessionTimeout)
-      const consumer = yield* Effect.acquireRelease(
-        Effect.try({
-          try: () =>
-            new Consumer({
-              ...base,
-              groupId: group,
-              sessionTimeout: tuning.sessionTimeout,
-              rebalanceTimeout,
-              heartbeatInterval: tuning.heartbeatInterval,
-              autocommit: false,
-              minBytes: 1,
-              maxBytes: tuning.maxBytes,
-              maxBytesPerPartition: tuning.maxBytesPerPartition,
-              maxWaitTime: tuning.maxWaitTimeInMs,
-              highWaterMark: HighWaterMark
-            }),
-          catch: fail(`consumer config (${group})`)
-        }),
-        // Forced: the message stream is closed with it; the group is left so the partitions move at once.
-        (c) => close(`consumer close (${group})`, () => c.close(true))
-      )
-
+      // How long a join waits for the handler call in progress and its commits (see Driver.beforeJoin).
+      const patience = Duration.millis(Math.min(rebalanceTimeout / 2, 10_000))
+      // The driver before the consumer: the consumer asks it before each join; its calls reach the consumer later.
       const driver = yield* makeDriver(
         options,
         makeHandler,
         {
-          commit: (offsets) =>
+          commit: (offsets): Effect.Effect<void, LogError> =>
             attempt(`commit (${group})`, () =>
               consumer.commit({
                 offsets: offsets.map((o) => ({
@@ -86,6 +67,31 @@ export const makeConsume =
           pause: Effect.void
         },
         { positionAdded: true }
+      )
+
+      const consumer: Consumer = yield* Effect.acquireRelease(
+        Effect.try({
+          try: () =>
+            new Consumer({
+              ...base,
+              groupId: group,
+              sessionTimeout: tuning.sessionTimeout,
+              rebalanceTimeout,
+              heartbeatInterval: tuning.heartbeatInterval,
+              autocommit: false,
+              minBytes: 1,
+              maxBytes: tuning.maxBytes,
+              maxBytesPerPartition: tuning.maxBytesPerPartition,
+              maxWaitTime: tuning.maxWaitTimeInMs,
+              highWaterMark: HighWaterMark,
+              // Asked for before every JoinGroup: what the member held is settled under the old generation first.
+              protocolsMetadata: (): Promise<Buffer> =>
+                Effect.runPromise(Effect.as(driver.beforeJoin(patience), Buffer.alloc(0)))
+            }),
+          catch: fail(`consumer config (${group})`)
+        }),
+        // Forced: the message stream is closed with it; the group is left so the partitions move at once.
+        (c) => close(`consumer close (${group})`, () => c.close(true))
       )
 
       consumer.on("consumer:group:join", (event) => {
