@@ -377,6 +377,68 @@ export const messageLogContract = (
         )
 
         it.effect(
+          "a member joining while records flow: with a commit per batch, the group hands every record over once",
+          () =>
+            Effect.gen(function* () {
+              const log = yield* MessageLog
+              const topic = unique("join")
+              const group = unique("group")
+              const partitions = 4
+              const size = 10
+              yield* log.ensureTopic(topic, partitions)
+              const a = yield* makeRecorder
+              const b = yield* makeRecorder
+              const published = yield* Ref.make(0)
+              const done = yield* Ref.make(false)
+              const distinct = Effect.map(
+                Effect.all([a.records, b.records]),
+                ([x, y]) => new Set([...x, ...y].map(text)).size
+              )
+              const member = (rec: Recorder) =>
+                log.consume(
+                  consumeOptions(topic, group, {
+                    stopWhenIdle: Effect.flatMap(Ref.get(done), (d) =>
+                      d
+                        ? Effect.flatMap(Ref.get(published), (n) => Effect.map(distinct, (m) => m >= n))
+                        : Effect.succeed(false)
+                    ),
+                    idleExit: Option.some(Duration.seconds(45))
+                  }),
+                  recording(rec, { commitEach: true })
+                )
+              const burst = Effect.gen(function* () {
+                const from = yield* Ref.get(published)
+                yield* log.publish(
+                  topic,
+                  Arr.makeBy(size, (i) => record(`drone-${(from + i) % 40}`, `r${from + i}`))
+                )
+                yield* Ref.set(published, from + size)
+                yield* Effect.sleep(Duration.millis(25))
+              })
+              const fa = yield* Effect.fork(member(a))
+              yield* eventually(Effect.map(Ref.get(a.assigned), (x) => x.length === partitions))
+              yield* Effect.repeatN(burst, 9)
+              // b joins while records keep coming, until it holds a share and a little after: a rebalance under flow.
+              const fb = yield* Effect.fork(member(b))
+              yield* Effect.repeat(burst, { until: () => Effect.runSync(Ref.get(b.assigned)).length > 0 })
+              yield* Effect.repeatN(burst, 9)
+              yield* Ref.set(done, true)
+              yield* Fiber.join(fa)
+              yield* Fiber.join(fb)
+              const all = [...(yield* a.records), ...(yield* b.records)].map(text)
+              const count = yield* Ref.get(published)
+              // Every batch in offset order (a batch holding a re-fetch would go back), and nothing handed over twice.
+              const batches = [...(yield* Ref.get(a.batches)), ...(yield* Ref.get(b.batches))]
+              batches.forEach((bt) =>
+                bt.records.forEach((r, i) => expect(r.offset).toBeGreaterThan(bt.records[i - 1]?.offset ?? -1))
+              )
+              expect(all.length - new Set(all).size).toBe(0)
+              expect([...all].sort()).toStrictEqual(Arr.makeBy(count, (i) => `r${i}`).sort())
+            }),
+          timeout
+        )
+
+        it.effect(
           "idleExit ends consume after onStop ran once, also on an empty topic; onIdle runs while nothing arrives",
           () =>
             Effect.gen(function* () {

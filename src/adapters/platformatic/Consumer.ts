@@ -23,9 +23,30 @@ export interface ConsumerDeps {
 /** Messages buffered by the stream before fetching pauses (the library's default is 1,024). */
 const HighWaterMark = 4096
 
-/** Runs of one partition, in the order read: a read may bring several partitions. */
-const runsOf = (messages: Chunk.Chunk<Message>): ReadonlyArray<ReadonlyArray<Message>> =>
-  Object.values(Arr.groupBy(Chunk.toReadonlyArray(messages), (m) => String(m.partition)))
+/** Where a partition's sequence starts again: the first message, and each whose offset does not follow on. */
+const restarts = (messages: ReadonlyArray<Message>): ReadonlyArray<number> =>
+  Arr.filterMap(messages, (m, i) =>
+    Option.match(Arr.get(messages, i - 1), {
+      onNone: () => Option.some(i),
+      onSome: (previous) => (m.offset <= previous.offset ? Option.some(i) : Option.none())
+    })
+  )
+
+/**
+ * Runs of one partition in offset order, in the order read. A read may bring several partitions, and one partition
+ * twice: what was fetched before a rejoin, then the same offsets again from the committed offset (the stream rewinds
+ * kept partitions on a join), so a partition's messages are cut where the offset goes back.
+ */
+export const runsOf = (messages: Chunk.Chunk<Message>): ReadonlyArray<ReadonlyArray<Message>> =>
+  Arr.flatMap(Object.values(Arr.groupBy(Chunk.toReadonlyArray(messages), (m) => String(m.partition))), (ms) => {
+    const starts = restarts(ms)
+    return starts.map((start, k) =>
+      ms.slice(
+        start,
+        Option.getOrElse(Arr.get(starts, k + 1), () => ms.length)
+      )
+    )
+  })
 
 /**
  * `MessageLog.consume` on a @platformatic/kafka consumer and its message stream: one consumer per call, joined to the
