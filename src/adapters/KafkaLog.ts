@@ -4,7 +4,6 @@
 import { Config, type ConfigError, Effect, Layer } from "effect"
 import { Kafka, logLevel } from "kafkajs"
 import { type LogError, MessageLog } from "../ports/MessageLog.js"
-import * as PlatformaticLog from "./PlatformaticLog.js"
 import { makeAdmin } from "./kafka/Admin.js"
 import { makeConsume } from "./kafka/Consumer.js"
 import { logCreatorOf } from "./kafka/Logging.js"
@@ -60,7 +59,15 @@ export const layerFor = (
   tuning: Partial<KafkaTuning> = {},
   security: KafkaSecurity = noSecurity
 ): Layer.Layer<MessageLog, LogError> =>
-  client === "kafkajs" ? layerWith(brokers, tuning, security) : PlatformaticLog.layerWith(brokers, tuning, security)
+  client === "kafkajs"
+    ? layerWith(brokers, tuning, security)
+    : // Loaded only when chosen: importing this module loads kafkajs and nothing of the other client.
+      Layer.unwrapEffect(
+        Effect.map(
+          Effect.promise(() => import("./PlatformaticLog.js")),
+          (PlatformaticLog) => PlatformaticLog.layerWith(brokers, tuning, security)
+        )
+      )
 
 /**
  * The message log on Kafka, connected on build and disconnected on release: `KAFKA_CLIENT` (kafkajs or platformatic),
