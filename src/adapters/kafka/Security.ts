@@ -62,21 +62,27 @@ export const SecurityConfig: Config.Config<KafkaSecurity> = Config.all({
   )
 )
 
+/** The TLS options of either client, when TLS is on: certificates verified, against the CA file's when given (read here). */
+export const tlsOptions = (
+  security: KafkaSecurity
+): Effect.Effect<Option.Option<{ readonly ca?: Array<string>; readonly rejectUnauthorized: true }>, LogError> =>
+  Option.match(security.tls, {
+    onNone: () => Effect.succeedNone,
+    onSome: ({ caFile }) =>
+      Option.match(caFile, {
+        onNone: () => Effect.succeedSome({ rejectUnauthorized: true as const }),
+        onSome: (file) =>
+          Effect.tryPromise({
+            try: () => readFile(file, "utf8"),
+            catch: (cause) => new LogError({ operation: `read KAFKA_SSL_CA ${file}`, cause })
+          }).pipe(Effect.map((ca) => Option.some({ ca: [ca], rejectUnauthorized: true as const })))
+      })
+  })
+
 /** kafkajs' `ssl` and `sasl` settings; the CA file is read here, its failure a LogError naming it. */
 export const clientSecurity = (security: KafkaSecurity): Effect.Effect<Pick<KafkaConfig, "ssl" | "sasl">, LogError> =>
   Effect.gen(function* () {
-    const ssl = yield* Option.match(security.tls, {
-      onNone: () => Effect.succeed({}),
-      onSome: ({ caFile }) =>
-        Option.match(caFile, {
-          onNone: () => Effect.succeed({ ssl: true }),
-          onSome: (file) =>
-            Effect.tryPromise({
-              try: () => readFile(file, "utf8"),
-              catch: (cause) => new LogError({ operation: `read KAFKA_SSL_CA ${file}`, cause })
-            }).pipe(Effect.map((ca) => ({ ssl: { ca: [ca], rejectUnauthorized: true } })))
-        })
-    })
+    const ssl = Option.match(yield* tlsOptions(security), { onNone: () => ({}), onSome: (tls) => ({ ssl: tls }) })
     const sasl = Option.match(security.sasl, {
       onNone: () => ({}),
       onSome: ({ mechanism, password, username }): { sasl: SASLOptions } => ({

@@ -1,9 +1,8 @@
 import { Effect, Option, Redacted } from "effect"
-import { readFile } from "node:fs/promises"
 import { type SASLOptions, SASLMechanisms } from "@platformatic/kafka"
 import type { ConnectionOptions as TlsOptions } from "node:tls"
-import { LogError } from "../../ports/MessageLog.js"
-import type { KafkaSecurity, SaslMechanism } from "../kafka/Security.js"
+import type { LogError } from "../../ports/MessageLog.js"
+import { type KafkaSecurity, type SaslMechanism, tlsOptions } from "../kafka/Security.js"
 import type { KafkaTuning } from "../kafka/Tuning.js"
 
 const mechanisms: Readonly<Record<SaslMechanism, SASLOptions["mechanism"]>> = {
@@ -29,18 +28,7 @@ export const clientBase = (
   security: KafkaSecurity
 ): Effect.Effect<ClientBase, LogError> =>
   Effect.gen(function* () {
-    const tls = yield* Option.match(security.tls, {
-      onNone: () => Effect.succeed({}),
-      onSome: ({ caFile }) =>
-        Option.match(caFile, {
-          onNone: () => Effect.succeed({ tls: { rejectUnauthorized: true } }),
-          onSome: (file) =>
-            Effect.tryPromise({
-              try: () => readFile(file, "utf8"),
-              catch: (cause) => new LogError({ operation: `read KAFKA_SSL_CA ${file}`, cause })
-            }).pipe(Effect.map((ca) => ({ tls: { ca: [ca], rejectUnauthorized: true } })))
-        })
-    })
+    const tls = Option.match(yield* tlsOptions(security), { onNone: () => ({}), onSome: (t) => ({ tls: t }) })
     const sasl = Option.match(security.sasl, {
       onNone: () => ({}),
       onSome: ({ mechanism, password, username }) => ({
