@@ -21,8 +21,13 @@ interface Latency {
   readonly detectP: Array<number>
 }
 
-const spawnTsx = (args: ReadonlyArray<string>) =>
-  spawn(process.execPath, ["--import", "tsx", ...args], { stdio: ["ignore", "ignore", "pipe"] })
+// BENCH_PROF_DIR=dir: each child writes a V8 CPU profile there on exit (summarize with bench/profile.ts).
+const profiling = (name: string) =>
+  process.env.BENCH_PROF_DIR !== undefined
+    ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROF_DIR}`, `--cpu-prof-name=${name}.cpuprofile`]
+    : []
+const spawnTsx = (name: string, args: ReadonlyArray<string>) =>
+  spawn(process.execPath, [...profiling(name), "--import", "tsx", ...args], { stdio: ["ignore", "ignore", "pipe"] })
 
 const waitForGroup = async (group: string, timeoutMs: number) => {
   const until = Date.now() + timeoutMs
@@ -51,10 +56,10 @@ const latencyRun = async (
     [reportsTopic, ...each.flatMap((c) => [c.names.alertsTopic, c.names.dlqTopic])],
     P.partitions
   )
-  const children = each.map((c) => {
+  const children = each.map((c, i) => {
     const child =
       c.kind === "ours"
-        ? spawnTsx([
+        ? spawnTsx(`${tag}.c${i}.ours-${c.client ?? "kafkajs"}`, [
             "bench/kafka/alerter.ts",
             JSON.stringify({
               client: c.client ?? "kafkajs",
@@ -63,7 +68,7 @@ const latencyRun = async (
               tuning: c.tuning ?? {}
             })
           ])
-        : spawnTsx([
+        : spawnTsx(`${tag}.c${i}.raw`, [
             "bench/kafka/relay.ts",
             JSON.stringify({ reportsTopic, alertsTopic: c.names.alertsTopic, group: c.names.alerterGroup })
           ])
