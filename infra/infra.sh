@@ -4,10 +4,14 @@
 #   bash infra/infra.sh up              fetch (first time), start both, create the bucket, print env
 #   bash infra/infra.sh down [--purge]  stop both (--purge also wipes Kafka data and S3 objects)
 #   bash infra/infra.sh reset           same as down --purge
-#   bash infra/infra.sh status          running/stopped, pid and port of each (exit 0 = both running, 3 = not)
+#   bash infra/infra.sh status          running/stopped, pid and port of each (exit 0 = all running, 3 = not)
 #   bash infra/infra.sh env             print the export line only
-#   bash infra/infra.sh kafka-start | kafka-stop | s3-start | s3-stop
+#   bash infra/infra.sh kafka-start | kafka-stop | s3-start | s3-stop | pg-start | pg-stop
 #                                       one service only; data is kept (used by the fault tests)
+#
+# PostgreSQL (for the console's store) is Debian's `postgresql` package (apt-get install -y postgresql):
+# a cluster of its own under infra/work/pg, initialised on first start, run as the `postgres` user when
+# this script runs as root (PostgreSQL refuses root), on PG_PORT with a test user and database.
 #
 # Kafka (org.apache.kafka:kafka_2.13, KRaft, one combined broker+controller) and
 # S3Proxy (org.gaul:s3proxy, filesystem backend) are resolved from Maven Central
@@ -20,6 +24,7 @@
 #   KAFKA_PORT=9092  KAFKA_CONTROLLER_PORT=9093  S3_PORT=9000
 #   KAFKA_SASL_PORT=9094 (SASL_PLAINTEXT)  KAFKA_SSL_PORT=9095 (SASL_SSL, a CA generated under work/kafka/tls)
 #   KAFKA_HEAP="-Xms256m -Xmx1g"  S3PROXY_HEAP="-Xms64m -Xmx512m"
+#   PG_PORT=5433
 #   KAFKA_LOG_LEVEL=INFO  S3PROXY_LOG_LEVEL=INFO  INFRA_START_TIMEOUT=90 (seconds)
 set -euo pipefail
 
@@ -33,6 +38,7 @@ KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 KAFKA_SASL_PORT="${KAFKA_SASL_PORT:-9094}"
 KAFKA_SSL_PORT="${KAFKA_SSL_PORT:-9095}"
 S3_PORT="${S3_PORT:-9000}"
+PG_PORT="${PG_PORT:-5433}"
 KAFKA_HEAP="${KAFKA_HEAP:--Xms256m -Xmx1g}"
 S3PROXY_HEAP="${S3PROXY_HEAP:--Xms64m -Xmx512m}"
 START_TIMEOUT="${INFRA_START_TIMEOUT:-90}"
@@ -46,6 +52,12 @@ S3_SECRET_KEY=peacestate-secret
 KAFKA_SASL_USER=peacestate
 KAFKA_SASL_SECRET=peacestate-kafka-secret
 KAFKA_TLS="$WORK/kafka/tls"
+# The console store's test user and database, a test-only credential like the others.
+PG_USER=peacestate
+PG_SECRET=peacestate-pg-secret
+PG_DB=peacestate
+PG_DIR="$WORK/pg"
+PG_DATA="$PG_DIR/data"
 KAFKA_TLS_STORE_PASS=peacestate-keystore
 
 KAFKA_CP_FILE="$WORK/kafka.classpath"
@@ -469,6 +481,65 @@ s3_wait() {
   log "s3proxy: ready on http://$HOST:$S3_PORT"
 }
 
+
+# ------------------------------------------------------------------- PostgreSQL
+
+pg_bin() { # the server binaries of Debian's newest installed PostgreSQL
+  local d
+  d="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  [[ -n "$d" && -x "$d/initdb" ]] || die "postgresql: not installed (apt-get install -y postgresql)"
+  echo "$d"
+}
+
+# as_pg CMD...: run as the postgres user when we are root (PostgreSQL refuses to run as root).
+as_pg() {
+  if [[ "$(id -u)" == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+pg_running() { [[ -f "$PG_DATA/postmaster.pid" ]] && as_pg "$(pg_bin)/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; }
+
+pg_ready() { as_pg "$(pg_bin)/pg_isready" -q -h "$HOST" -p "$PG_PORT"; }
+
+pg_init_if_needed() {
+  [[ -f "$PG_DATA/PG_VERSION" ]] && return 0
+  local bin pw
+  bin="$(pg_bin)"
+  mkdir -p "$PG_DIR" "$LOGS"
+  pw="$PG_DIR/pwfile"
+  printf '%s\n' "$PG_SECRET" >"$pw"
+  [[ "$(id -u)" == 0 ]] && chown -R postgres: "$PG_DIR"
+  log "postgresql: initialising a cluster in $PG_DATA"
+  as_pg "$bin/initdb" -D "$PG_DATA" -U "$PG_USER" --pwfile="$pw" --auth=scram-sha-256 -E UTF8 --locale=C.UTF-8 \
+    >>"$LOGS/pg-init.log" 2>&1 || { tail -n 20 "$LOGS/pg-init.log" >&2; die "postgresql: initdb failed"; }
+  rm -f "$pw"
+}
+
+pg_start() {
+  local bin
+  bin="$(pg_bin)"
+  if pg_running; then log "postgresql: already running ($PG_DATA)"; return 0; fi
+  port_open "$PG_PORT" && die "postgresql: port $HOST:$PG_PORT is already in use by another process (not started by infra.sh)"
+  pg_init_if_needed
+  mkdir -p "$LOGS"
+  touch "$LOGS/pg.log"
+  [[ "$(id -u)" == 0 ]] && chown postgres: "$LOGS/pg.log"
+  as_pg "$bin/pg_ctl" -D "$PG_DATA" -l "$LOGS/pg.log" -w -t "$START_TIMEOUT" \
+    -o "-p $PG_PORT -c listen_addresses=$HOST -k $PG_DIR -c fsync=off -c max_connections=200" start >/dev/null \
+    || { tail -n 30 "$LOGS/pg.log" >&2; die "postgresql did not start (see $LOGS/pg.log)"; }
+  # The test database, once.
+  if ! PGPASSWORD="$PG_SECRET" psql -h "$HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -tAc \
+    "SELECT 1 FROM pg_database WHERE datname = '$PG_DB'" | grep -q 1; then
+    PGPASSWORD="$PG_SECRET" psql -q -h "$HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -c "CREATE DATABASE $PG_DB" \
+      || die "postgresql: could not create database $PG_DB"
+  fi
+  log "postgresql: ready on $HOST:$PG_PORT (database $PG_DB)"
+}
+
+pg_stop() {
+  if ! pg_running; then log "postgresql: not running"; return 0; fi
+  as_pg "$(pg_bin)/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null && log "postgresql: stopped"
+}
+
 # ---------------------------------------------------------------------- commands
 
 print_env() {
@@ -476,7 +547,8 @@ print_env() {
     "S3_REGION=$S3_REGION AWS_ACCESS_KEY_ID=$S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$S3_SECRET_KEY" \
     "PEACESTATE_TEST_KAFKA_SASL_BROKERS=$HOST:$KAFKA_SASL_PORT PEACESTATE_TEST_KAFKA_SSL_BROKERS=$HOST:$KAFKA_SSL_PORT" \
     "PEACESTATE_TEST_KAFKA_SSL_CA=$KAFKA_TLS/ca.pem PEACESTATE_TEST_KAFKA_USER=$KAFKA_SASL_USER" \
-    "PEACESTATE_TEST_KAFKA_PASSWORD=$KAFKA_SASL_SECRET"
+    "PEACESTATE_TEST_KAFKA_PASSWORD=$KAFKA_SASL_SECRET" \
+    "PEACESTATE_TEST_DATABASE_URL=postgres://$PG_USER:$PG_SECRET@$HOST:$PG_PORT/$PG_DB"
 }
 
 cmd_up() {
@@ -488,6 +560,7 @@ cmd_up() {
   kafka_launch
   s3_wait
   kafka_wait
+  pg_start
   log "up in $((SECONDS - t0))s; environment:"
   print_env
 }
@@ -499,9 +572,10 @@ cmd_down() {
   esac
   stop_service kafka "$KAFKA_PID_FILE" "$MARK_KAFKA"
   stop_service s3proxy "$S3_PID_FILE" "$MARK_S3"
+  pg_stop
   if [[ "${1:-}" == --purge ]]; then
-    log "purging Kafka data and S3 objects under $WORK"
-    rm -rf "$WORK/kafka" "$S3_DATA" "$WORK/s3proxy"
+    log "purging Kafka data, S3 objects and the PostgreSQL cluster under $WORK"
+    rm -rf "$WORK/kafka" "$S3_DATA" "$WORK/s3proxy" "$PG_DIR"
   fi
 }
 
@@ -523,6 +597,11 @@ cmd_status() {
   else
     echo "s3proxy: stopped"; rc=3
   fi
+  if pg_running; then
+    echo "postgresql: running ($HOST:$PG_PORT, $PG_DATA)"
+  else
+    echo "postgresql: stopped"; rc=3
+  fi
   return "$rc"
 }
 
@@ -543,6 +622,8 @@ main() {
     kafka-stop) stop_service kafka "$KAFKA_PID_FILE" "$MARK_KAFKA" ;;
     s3-start) ensure_classpaths; check_prereqs no; s3_launch; s3_wait ;;
     s3-stop) stop_service s3proxy "$S3_PID_FILE" "$MARK_S3" ;;
+    pg-start) pg_start ;;
+    pg-stop) pg_stop ;;
     -h | --help | help) usage ;;
     *) usage >&2; exit 64 ;;
   esac

@@ -64,7 +64,7 @@ const statusThenUp = () => {
   return { code: result.status ?? -1, status, stdout: upOut, stderr: result.stderr ?? "", error: result.error }
 }
 
-const running = (statusOut: string, service: "kafka" | "s3proxy") =>
+const running = (statusOut: string, service: "kafka" | "s3proxy" | "postgresql") =>
   statusOut.split("\n").some((l) => l.startsWith(`${service}:`) && l.includes("running"))
 
 const fromEnv = (env: Record<string, string | undefined>): InfraInfo["env"] =>
@@ -87,7 +87,11 @@ export default function setup(project: TestProject) {
   // status + up under one lock: two test runs starting at once must not both launch a broker.
   const started = Date.now()
   const up = statusThenUp()
-  const wasRunning = { kafka: running(up.status, "kafka"), s3proxy: running(up.status, "s3proxy") }
+  const wasRunning = {
+    kafka: running(up.status, "kafka"),
+    s3proxy: running(up.status, "s3proxy"),
+    postgresql: running(up.status, "postgresql")
+  }
   if (up.code !== 0) {
     throw new Error(
       `bash ${script} up failed (exit ${up.code}${up.error ? `, ${up.error.message}` : ""}); ` +
@@ -101,7 +105,7 @@ export default function setup(project: TestProject) {
   // Child processes (CLI tests) inherit these; tests read them through inject("infra").
   Object.assign(process.env, env)
   const reason =
-    wasRunning.kafka && wasRunning.s3proxy
+    wasRunning.kafka && wasRunning.s3proxy && wasRunning.postgresql
       ? "already running"
       : `started by the test run in ${Math.round((Date.now() - started) / 1000)} s`
   project.provide("infra", { available: true, reason, env })
@@ -110,5 +114,6 @@ export default function setup(project: TestProject) {
     // Stop only what this run started, one service at a time.
     if (!wasRunning.kafka) infraSh("kafka-stop")
     if (!wasRunning.s3proxy) infraSh("s3-stop")
+    if (!wasRunning.postgresql) infraSh("pg-stop")
   }
 }
