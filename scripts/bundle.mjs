@@ -3,16 +3,26 @@
 // (the command definitions; each command imports its implementation when it runs, into its own chunks),
 // and src/analyzer/Analyzer.ts, when it runs from the bundle, starts dist/bundle/analyzer-worker.mjs.
 // `node scripts/bundle.mjs --report` also prints what the entry points load before any command runs.
+// Then the officers' web console (src/console/web/app.ts, a browser bundle) into dist/web/ (see buildWeb below);
+// `node scripts/bundle.mjs --web-only [--web-outdir DIR]` builds only that.
 import * as esbuild from "esbuild"
-import { rmSync } from "node:fs"
+import { copyFileSync, mkdirSync, rmSync } from "node:fs"
+import { resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 const outdir = `${root}dist/bundle`
 
-rmSync(outdir, { recursive: true, force: true })
+// Run as a script (not imported for buildWeb), and not restricted to the web console.
+const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)
+const buildsNode = isMain && !process.argv.includes("--web-only")
 
-const result = await esbuild.build({
+if (buildsNode) rmSync(outdir, { recursive: true, force: true })
+
+// Skipped (undefined) under --web-only.
+const nodeBuild = (options) => (buildsNode ? esbuild.build(options) : Promise.resolve(undefined))
+
+const result = await nodeBuild({
   absWorkingDir: root,
   entryPoints: { peacestate: "src/cli/Main.ts", "analyzer-worker": "src/analyzer/Worker.ts" },
   outdir,
@@ -43,7 +53,7 @@ const staticClosure = (outputs, file, seen = new Set()) =>
         .filter((i) => i.kind === "import-statement" && !i.external)
         .reduce((acc, i) => staticClosure(outputs, i.path, acc), seen.add(file))
 
-if (process.argv.includes("--report")) {
+if (result !== undefined && process.argv.includes("--report")) {
   const outputs = result.metafile.outputs
   const entries = Object.keys(outputs).filter((file) => /\/(peacestate|analyzer-worker)\.mjs$/.test(file))
   entries.forEach((entry) => {
@@ -64,4 +74,31 @@ if (process.argv.includes("--report")) {
         .join("\n")
     )
   })
+}
+
+/**
+ * The web console: src/console/web/app.ts bundled for browsers into `outdir`/app.js (ESM, one file, minified, with
+ * its source map) and src/console/web/style.css copied to `outdir`/app.css; the server serves both under /assets/.
+ */
+export const buildWeb = async (webOutdir = `${root}dist/web`) => {
+  rmSync(webOutdir, { recursive: true, force: true })
+  mkdirSync(webOutdir, { recursive: true })
+  await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: ["src/console/web/app.ts"],
+    outfile: `${webOutdir}/app.js`,
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    minify: true,
+    sourcemap: true,
+    logLevel: "warning"
+  })
+  copyFileSync(`${root}src/console/web/style.css`, `${webOutdir}/app.css`)
+}
+
+if (isMain) {
+  const at = process.argv.indexOf("--web-outdir")
+  await buildWeb(at === -1 ? undefined : resolve(process.argv[at + 1]))
 }
