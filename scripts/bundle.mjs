@@ -33,6 +33,8 @@ const result = await nodeBuild({
   splitting: true,
   format: "esm",
   platform: "node",
+  // PGlite loads its WASM and data files next to its own module: it stays in node_modules, imported at run time.
+  external: ["@electric-sql/pglite", "@electric-sql/pglite-socket"],
   target: "node20",
   // Minified, ~10 % less start-up than whitespace-only; NODE_OPTIONS=--enable-source-maps maps stack traces back.
   minify: true,

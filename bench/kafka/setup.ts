@@ -121,6 +121,7 @@ export const namesFor = (tag: string): Names => ({
   dlqTopic: `${run}.${tag}.dlq`,
   alerterGroup: `${run}.${tag}.alerter`,
   archiverGroup: `${run}.${tag}.archiver`,
+  consoleGroup: `${run}.${tag}.console`,
   partitions: P.partitions
 })
 

@@ -29,6 +29,10 @@ const migrations = Migrator.fromRecord({
         acknowledged_at text
       );
       CREATE UNIQUE INDEX console_alerts_change ON console_alerts (change);
+      CREATE TABLE console_acks (
+        change bigint PRIMARY KEY DEFAULT nextval('console_changes'),
+        alert_id text NOT NULL UNIQUE REFERENCES console_alerts (alert_id)
+      );
       CREATE INDEX console_alerts_status_seq ON console_alerts (status, seq);
       CREATE INDEX console_alerts_drone_seq ON console_alerts (drone_id, seq);
       CREATE INDEX console_alerts_ts ON console_alerts (ts);
@@ -81,7 +85,7 @@ const storedOf = (row: AlertRow): Either.Either<StoredAlert, string> =>
     })
   ).pipe(Either.mapLeft((e) => `alert row ${row.seq}: ${ParseResult.TreeFormatter.formatErrorSync(e)}`))
 
-const rowsToStored = (rows: ReadonlyArray<AlertRow>) =>
+const rowsToStored = <Row extends AlertRow>(rows: ReadonlyArray<Row>) =>
   Effect.forEach(rows, (row) => Either.map(storedOf(row), (alert) => ({ row, alert })))
 
 const Columns = "seq, change, body, status, acknowledged_by, acknowledged_at"
@@ -167,19 +171,31 @@ export const make = Effect.gen(function* () {
       }
     }).pipe(failed("page"))
 
+  // The alerts stored after `change` and the acknowledgements made after it, in change order.
   const changesAfter = (change: number, limit: number) =>
     Effect.flatMap(
-      sql<AlertRow>`SELECT ${sql.literal(Columns)} FROM console_alerts WHERE change > ${change} ORDER BY change LIMIT ${limit}`,
-      rowsToStored
-    ).pipe(
-      Effect.map((rows): ReadonlyArray<Change> =>
-        rows.map(({ row, alert }) => ({ seq: Number(row.seq), change: Number(row.change), alert }))
-      ),
-      failed("changes")
-    )
+      sql<AlertRow & { readonly kind: string }>`
+        SELECT * FROM (
+          (SELECT 'alert' AS kind, ${sql.literal(Columns)} FROM console_alerts WHERE change > ${change} ORDER BY change LIMIT ${limit})
+          UNION ALL
+          (SELECT 'acknowledged' AS kind, a.seq, k.change, a.body, a.status, a.acknowledged_by, a.acknowledged_at
+             FROM console_acks k JOIN console_alerts a USING (alert_id) WHERE k.change > ${change} ORDER BY k.change LIMIT ${limit})
+        ) AS changes ORDER BY change LIMIT ${limit}`,
+      (rows) =>
+        Effect.map(rowsToStored(rows), (stored) =>
+          stored.map(({ row, alert }): Change => ({
+            change: Number(row.change),
+            kind: row.kind === "acknowledged" ? "acknowledged" : "alert",
+            alert
+          }))
+        )
+    ).pipe(failed("changes"))
 
   const lastChange = Effect.map(
-    sql<{ readonly last: string | number | undefined }>`SELECT max(change) AS last FROM console_alerts`,
+    // What is committed, not the sequence (a writer may hold a number it has not committed yet).
+    sql<{
+      readonly last: string | number | undefined
+    }>`SELECT GREATEST((SELECT max(change) FROM console_alerts), (SELECT max(change) FROM console_acks)) AS last`,
     (rows) => Number(rows[0]?.last ?? 0)
   ).pipe(failed("last change"))
 
@@ -194,7 +210,9 @@ export const make = Effect.gen(function* () {
   const acknowledge = (alertId: string, by: string, at: Date) =>
     writing(
       Effect.gen(function* () {
-        yield* sql`UPDATE console_alerts SET status = 'acknowledged', acknowledged_by = ${by}, acknowledged_at = ${at.toISOString()}, change = nextval('console_changes') WHERE alert_id = ${alertId} AND status = 'open'`
+        const updated =
+          yield* sql`UPDATE console_alerts SET status = 'acknowledged', acknowledged_by = ${by}, acknowledged_at = ${at.toISOString()} WHERE alert_id = ${alertId} AND status = 'open' RETURNING alert_id`
+        if (updated.length > 0) yield* sql`INSERT INTO console_acks (alert_id) VALUES (${alertId})`
         const rows =
           yield* sql<AlertRow>`SELECT ${sql.literal(Columns)} FROM console_alerts WHERE alert_id = ${alertId}`
         return yield* Effect.map(rowsToStored(rows), (r) => Option.map(Arr.head(r), (s) => s.alert))

@@ -10,15 +10,16 @@ import { commandPathOf, withTidyConsole } from "./HelpText.js"
 import { alertCommand } from "./Alert.js"
 import { analyzeCommand } from "./Analyze.js"
 import { archiveCommand } from "./Archive.js"
+import { consoleCommand } from "./Console.js"
 import { demo } from "./Demo.js"
 import { simulate } from "./Simulate.js"
 
 export const peacestate = Command.make("peacestate").pipe(
   Command.withDescription("PeaceState: drone reports to alerts, a Parquet archive and answers"),
-  Command.withSubcommands([simulate, demo, alertCommand, archiveCommand, analyzeCommand])
+  Command.withSubcommands([simulate, demo, alertCommand, archiveCommand, analyzeCommand, consoleCommand])
 )
 
-const CommandNames = ["simulate", "demo", "alert", "archive", "analyze", "merge"]
+const CommandNames = ["simulate", "demo", "alert", "archive", "analyze", "merge", "console", "add-user"]
 
 const cli = Command.run(peacestate, { name: "peacestate", version: "0.1.0" })
 

@@ -11,9 +11,9 @@ import type { MessageLog } from "../ports/MessageLog.js"
  * 5 s when metrics are served), beside a bounded shutdown and the health server — both up before Kafka is
  * reached, so /healthz answers while the consumer connects.
  */
-export const launchOnKafka = <I, E, LE, LR>(
+export const launchOnKafka = <I, S extends Running<unknown>, LE, LR>(
   component: string,
-  tag: Context.Tag<I, Running<E>>,
+  tag: Context.Tag<I, S>,
   layer: Layer.Layer<I, LE, LR | MessageLog>
 ) =>
   Effect.gen(function* () {

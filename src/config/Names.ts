@@ -7,6 +7,7 @@ export interface Names {
   readonly dlqTopic: string
   readonly alerterGroup: string
   readonly archiverGroup: string
+  readonly consoleGroup: string
   readonly partitions: number
 }
 
@@ -16,6 +17,7 @@ export const DefaultNames: Names = {
   dlqTopic: "peacewatcher.reports.dlq",
   alerterGroup: "peacestate-alerter",
   archiverGroup: "peacestate-archiver",
+  consoleGroup: "peacestate-console",
   partitions: 6
 }
 
@@ -25,6 +27,7 @@ export const NamesConfig: Config.Config<Names> = Config.all({
   dlqTopic: Config.withDefault(Config.string("DLQ_TOPIC"), DefaultNames.dlqTopic),
   alerterGroup: Config.withDefault(Config.string("ALERTER_GROUP"), DefaultNames.alerterGroup),
   archiverGroup: Config.withDefault(Config.string("ARCHIVER_GROUP"), DefaultNames.archiverGroup),
+  consoleGroup: Config.withDefault(Config.string("CONSOLE_GROUP"), DefaultNames.consoleGroup),
   partitions: Config.withDefault(Config.integer("TOPIC_PARTITIONS"), DefaultNames.partitions).pipe(
     Config.validate({
       message: "TOPIC_PARTITIONS: expected an integer in [1, 10000]",
@@ -40,5 +43,6 @@ export const namesSettings = (names: Names): Readonly<Record<string, string>> =>
   DLQ_TOPIC: names.dlqTopic,
   ALERTER_GROUP: names.alerterGroup,
   ARCHIVER_GROUP: names.archiverGroup,
+  CONSOLE_GROUP: names.consoleGroup,
   TOPIC_PARTITIONS: String(names.partitions)
 })

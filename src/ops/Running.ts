@@ -23,10 +23,13 @@ export const start = <E1, E2, R1>(
   }).pipe(Effect.tagMetrics("component", component))
 
 /** Launch a component: build its layer (with everything below it), wait for its loop, then release it all. */
-export const launch = <I, E, LE, LR>(
-  tag: Context.Tag<I, Running<E>>,
+export const launch = <I, S extends Running<unknown>, LE, LR>(
+  tag: Context.Tag<I, S>,
   layer: Layer.Layer<I, LE, LR>
-): Effect.Effect<void, E | LE, LR> => Effect.flatMap(tag, (running) => running.done).pipe(Effect.provide(layer))
+): Effect.Effect<void, Effect.Effect.Error<S["done"]> | LE, LR> =>
+  Effect.flatMap(tag, (running) => running.done as Effect.Effect<void, Effect.Effect.Error<S["done"]>>).pipe(
+    Effect.provide(layer)
+  )
 
 /** When present, a consumer stops at its first idle poll once this says true (the demo: once its producer is done). */
 export class StopWhenIdle extends Context.Tag("peacestate/StopWhenIdle")<StopWhenIdle, Effect.Effect<boolean>>() {}

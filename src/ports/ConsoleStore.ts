@@ -12,13 +12,14 @@ export class ConsoleStoreError extends Data.TaggedError("ConsoleStoreError")<{
 }
 
 /**
- * A change the store made, in the order it made them: `seq` numbers alerts in the order they were first
- * stored, `change` numbers every insert and acknowledgement. Both only grow, and a change becomes visible
- * only after every smaller one has (the writers are serialized), so `changesAfter(c)` misses none.
+ * A change the store made: an alert stored, or an alert acknowledged. Changes are numbered in the order they
+ * were made, and a change becomes visible only after every smaller one has (the writers are serialized), so
+ * a reader asking for the changes after the last one it saw misses none and sees none twice. Each stored
+ * alert is one "alert" change, at most one "acknowledged" change after it; `alert` is the alert as it is now.
  */
 export interface Change {
-  readonly seq: number
   readonly change: number
+  readonly kind: "alert" | "acknowledged"
   readonly alert: StoredAlert
 }
 
@@ -32,7 +33,7 @@ export class ConsoleStore extends Context.Tag("peacestate/ConsoleStore")<
     readonly page: (query: AlertQuery) => Effect.Effect<AlertPage, ConsoleStoreError>
     /** Changes after `change`, oldest first, at most `limit`. */
     readonly changesAfter: (change: number, limit: number) => Effect.Effect<ReadonlyArray<Change>, ConsoleStoreError>
-    /** The latest change number (0 when empty). */
+    /** The latest change number (0 when none). */
     readonly lastChange: Effect.Effect<number, ConsoleStoreError>
     readonly stats: Effect.Effect<Stats, ConsoleStoreError>
     /** Mark an alert acknowledged (the first acknowledgement stays); none for an unknown id. */

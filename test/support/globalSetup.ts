@@ -70,7 +70,14 @@ const running = (statusOut: string, service: "kafka" | "s3proxy" | "postgresql")
 const fromEnv = (env: Record<string, string | undefined>): InfraInfo["env"] =>
   Object.fromEntries(EnvKeys.flatMap((k) => (env[k] === undefined ? [] : [[k, env[k]]])))
 
+// The console's page, bundled from its sources (fast): the console tests serve what the sources say now.
+const buildPage = () => {
+  const result = spawnSync(process.execPath, ["scripts/bundle.mjs", "--web-only"], { cwd: root, encoding: "utf8" })
+  if (result.status !== 0) console.error(`[globalSetup] bundling the console page failed:\n${result.stderr}`)
+}
+
 export default function setup(project: TestProject) {
+  buildPage()
   if (process.env.PEACESTATE_SKIP_INFRA === "1") {
     project.provide("infra", {
       available: false,
