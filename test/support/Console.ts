@@ -83,3 +83,85 @@ export const signIn = (url: string, username: string, password: string) =>
     const body = (await res.json()) as { csrf?: string }
     return { status: res.status, cookie, csrf: body.csrf ?? "", setCookie: res.headers.get("set-cookie") ?? "" }
   })
+
+/** One request; the body as text and, when it parses, as JSON. */
+export const call = (
+  url: string,
+  path: string,
+  init: RequestInit & { readonly cookie?: string; readonly csrf?: string } = {}
+) =>
+  Effect.promise(async () => {
+    const res = await fetch(`${url}${path}`, {
+      ...init,
+      headers: {
+        ...(init.cookie === undefined ? {} : { cookie: init.cookie }),
+        ...(init.csrf === undefined ? {} : { "x-csrf-token": init.csrf }),
+        ...(init.headers as Record<string, string> | undefined)
+      }
+    })
+    const text = await res.text()
+    return {
+      status: res.status,
+      headers: res.headers,
+      text,
+      json: (() => {
+        try {
+          return JSON.parse(text) as unknown
+        } catch {
+          return undefined
+        }
+      })()
+    }
+  })
+
+export interface SseEvent {
+  readonly id?: string
+  readonly event: string
+  readonly data: string
+}
+
+/** Read Server-Sent Events from `path` until `enough` says so (or 30 s pass). */
+export const readEvents = (
+  url: string,
+  path: string,
+  cookie: string,
+  enough: (events: ReadonlyArray<SseEvent>) => boolean,
+  lastEventId?: string,
+  onOpen: () => void = () => undefined
+) =>
+  Effect.promise(async () => {
+    const abort = new AbortController()
+    const timer = setTimeout(() => abort.abort(), 30_000)
+    const res = await fetch(`${url}${path}`, {
+      headers: { cookie, ...(lastEventId === undefined ? {} : { "last-event-id": lastEventId }) },
+      signal: abort.signal
+    })
+    const events: Array<SseEvent> = []
+    const reader = res.body!.getReader()
+    const decoder = new TextDecoder()
+    let buffer = ""
+    try {
+      while (!enough(events)) {
+        const { value, done } = await reader.read()
+        if (done) break
+        onOpen()
+        buffer += decoder.decode(value, { stream: true })
+        const blocks = buffer.split("\n\n")
+        buffer = blocks.pop() ?? ""
+        for (const block of blocks) {
+          const lines = block.split("\n")
+          const field = (name: string) =>
+            lines.filter((l) => l.startsWith(`${name}: `)).map((l) => l.slice(name.length + 2))
+          const data = field("data")
+          if (data.length > 0)
+            events.push({ id: field("id")[0], event: field("event")[0] ?? "message", data: data.join("\n") })
+        }
+      }
+    } catch {
+      // aborted: return what arrived
+    } finally {
+      clearTimeout(timer)
+      abort.abort()
+    }
+    return { status: res.status, contentType: res.headers.get("content-type"), events }
+  })
