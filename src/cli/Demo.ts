@@ -1,5 +1,6 @@
 import { Command, Options } from "@effect/cli"
-import { Effect, Layer, Option } from "effect"
+import { Effect, Either, Layer, Option, Redacted } from "effect"
+import { parseInteger } from "../config/Parse.js"
 import { NamesConfig } from "../config/Names.js"
 import * as Flags from "./Flags.js"
 
@@ -15,6 +16,23 @@ const implementation = Effect.promise(() =>
     import("../terminal/Progress.js"),
     import("./Render.js")
   ])
+)
+
+const serve = Options.text("serve").pipe(
+  Options.withPseudoName("PORT"),
+  Options.optional,
+  Options.withDescription(
+    Flags.describe(
+      "After the pipeline, keep the officers' console up over the demo's alerts on this port (PORT may be left out: 8080), with a one-time officer password printed; Ctrl-C stops it.",
+      { fallback: "off" }
+    )
+  ),
+  Flags.validate((o: Option.Option<string>) =>
+    Option.match(o, {
+      onNone: () => Either.right(Option.none<number>()),
+      onSome: (s) => Either.map(parseInteger("--serve", { min: 0, max: 65535 })(s), Option.some)
+    })
+  )
 )
 
 const from = Options.file("from", { exists: "yes" }).pipe(
@@ -38,12 +56,13 @@ export const demo = Command.make(
     threshold: Flags.threshold,
     workers: Flags.workers,
     maxRecords: Flags.maxRecordsPerFile,
-    json: Flags.json
+    json: Flags.json,
+    serve
   },
   (o) =>
     Effect.gen(function* () {
       const [
-        InMemoryLog,
+        ,
         Instrument,
         LocalObjectStore,
         { defaultWorkers },
@@ -52,7 +71,6 @@ export const demo = Command.make(
         { fmt },
         { plural, renderAnalysis }
       ] = yield* implementation
-      const names = yield* NamesConfig
       const summary = yield* runDemo({
         source: Option.match(o.from, {
           onNone: () =>
@@ -71,16 +89,7 @@ export const demo = Command.make(
         workers: Option.getOrElse(o.workers, defaultWorkers),
         maxRecordsPerFile: o.maxRecords,
         progress: true
-      }).pipe(
-        Effect.provide(
-          Layer.merge(
-            Instrument.MessageLogMetrics(Option.none()).pipe(
-              Layer.provide(InMemoryLog.layerWith({ forgetConsumedBy: [names.alerterGroup, names.archiverGroup] }))
-            ),
-            Instrument.ObjectStoreMetrics.pipe(Layer.provide(LocalObjectStore.layer(o.dataDir)))
-          )
-        )
-      )
+      }).pipe(Effect.provide(Instrument.ObjectStoreMetrics.pipe(Layer.provide(LocalObjectStore.layer(o.dataDir)))))
       yield* o.json
         ? printLine(JSON.stringify(summary))
         : printLine(
@@ -90,7 +99,35 @@ export const demo = Command.make(
               renderAnalysis(summary.analysis)
             ].join("\n")
           )
-    })
+      yield* Option.match(o.serve, {
+        onNone: () => Effect.void,
+        onSome: (port) =>
+          Effect.flatMap(
+            Effect.promise(() => import("../console/DemoServe.js")),
+            ({ serveDemoConsole }) =>
+              serveDemoConsole(o.dataDir, port, (s) =>
+                printLine(
+                  `\nconsole: ${s.url} — sign in as ${s.username} with the one-time password ${Redacted.value(s.password)} (a new one each run); Ctrl-C stops it`
+                )
+              )
+          )
+      })
+    }).pipe(
+      // One message log for the pipeline and the console that follows it: the console reads the demo's alerts.
+      Effect.provide(
+        Layer.unwrapEffect(
+          Effect.map(NamesConfig, (names) =>
+            Layer.unwrapEffect(
+              Effect.map(implementation, ([InMemoryLog, Instrument]) =>
+                Instrument.MessageLogMetrics(Option.none()).pipe(
+                  Layer.provide(InMemoryLog.layerWith({ forgetConsumedBy: [names.alerterGroup, names.archiverGroup] }))
+                )
+              )
+            )
+          )
+        )
+      )
+    )
 ).pipe(
   Command.withDescription(
     "The whole pipeline in one process, no services: simulator (or --from FILE), stream, alerter, archiver, analyzer"

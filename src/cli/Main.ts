@@ -52,10 +52,14 @@ const reportFailure = <A, R>(self: Effect.Effect<A, unknown, R>) =>
           : Effect.sync(() => writeStderr("ERROR", `peacestate: unexpected failure\n${Cause.pretty(cause)}`))
   )
 
+/** `demo --serve` may leave its PORT out (@effect/cli options take a value or none): it means 8080. */
+export const withServePort = (args: ReadonlyArray<string>): ReadonlyArray<string> =>
+  args.flatMap((a, i) => (a === "--serve" && !/^[0-9]+$/.test(args[i + 1] ?? "") ? [a, "8080"] : [a]))
+
 /** Run the CLI; `prefix` names a subcommand for the per-component bin scripts. */
 export const main = (prefix: ReadonlyArray<string> = []): void =>
   withTidyConsole(
-    cli([...process.argv.slice(0, 2), ...prefix, ...process.argv.slice(2)]),
+    cli([...process.argv.slice(0, 2), ...withServePort([...prefix, ...process.argv.slice(2)])]),
     commandPathOf([...prefix, ...process.argv.slice(2)], CommandNames)
   ).pipe(
     reportFailure,
