@@ -57,7 +57,7 @@ const json = (body: unknown, status = 200) =>
 
 const Page = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>PeaceState console</title><link rel="stylesheet" href="/assets/app.css"><script type="module" src="/assets/app.js"></script></head>
+<title>PeaceState console</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/assets/app.css"><script type="module" src="/assets/app.js"></script></head>
 <body><main id="app"><noscript>The PeaceState console needs JavaScript.</noscript></main></body></html>
 `
 

@@ -50,8 +50,12 @@ interface State {
   readonly statsTimer: number | undefined
   readonly reopenTimer: number | undefined
   readonly lastStatsAt: number
+  /** Whether the first page has been asked for: once the stream is open (see firstLoad). */
+  readonly listed: boolean
   readonly closed: boolean
 }
+
+const FirstLoadFallbackMs = 3000
 
 const showConsole = (app: HTMLElement, session: Session): void => {
   const canAcknowledge = session.role === "officer"
@@ -69,6 +73,7 @@ const showConsole = (app: HTMLElement, session: Session): void => {
       statsTimer: undefined,
       reopenTimer: undefined,
       lastStatsAt: 0,
+      listed: false,
       closed: false
     }
   }
@@ -232,6 +237,7 @@ const showConsole = (app: HTMLElement, session: Session): void => {
     source.addEventListener("open", () => {
       setLive(true)
       scheduleStats()
+      firstLoad()
     })
     source.addEventListener("error", () => {
       setLive(false)
@@ -299,8 +305,15 @@ const showConsole = (app: HTMLElement, session: Session): void => {
   })
   window.addEventListener("resize", scheduleRender)
 
-  load(false)
+  // The stream first, then the first page: an alert stored between the two is in both (shown once: the list
+  // de-duplicates), never in neither. Without a stream after a few seconds, the page is loaded anyway.
+  const firstLoad = (): void => {
+    if (ref.current.listed || ref.current.closed) return
+    set({ listed: true })
+    load(false)
+  }
   openStream()
+  window.setTimeout(firstLoad, FirstLoadFallbackMs)
   scheduleStats()
 }
 
