@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- names...]`: every benchmark, one after the other, each in its own process.
- * Names: domain, parquet, pipeline, startup, kafka (needs Kafka + S3: `npm run infra:up` and its env); one Kafka
+ * Names: domain, parquet, pipeline, startup, console (PostgreSQL too when PEACESTATE_TEST_DATABASE_URL is set),
+ * kafka (needs Kafka + S3: `npm run infra:up` and its env); one Kafka
  * benchmark alone: kafka-throughput, kafka-latency, kafka-simulate, kafka-archive (not run by default: kafka runs them all).
  */
 import { spawnSync } from "node:child_process"
@@ -10,13 +11,14 @@ const all: Record<string, ReadonlyArray<string>> = {
   parquet: ["bench/parquet.ts", "100000"],
   pipeline: ["bench/pipeline.ts", "1000000", "500", "2"],
   startup: ["bench/startup.ts", "9"],
+  console: ["bench/console.ts"],
   kafka: ["bench/kafka.ts"],
   "kafka-throughput": ["bench/kafka.ts", "1"],
   "kafka-latency": ["bench/kafka.ts", "2"],
   "kafka-simulate": ["bench/kafka.ts", "3"],
   "kafka-archive": ["bench/kafka.ts", "4"]
 }
-const byDefault = ["domain", "parquet", "pipeline", "startup", "kafka"]
+const byDefault = ["domain", "parquet", "pipeline", "startup", "console", "kafka"]
 const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : byDefault
 const failed = chosen.filter((name) => {
   const args = all[name]
