@@ -5,7 +5,8 @@ import { parseDuration, parseInteger } from "./Parse.js"
 // The components' settings, read through Config inside each component's `make`: from the environment, or
 // from the command line's flags, which the CLI lays over the environment (`withSettings`).
 
-const parsed = <A>(name: string, parse: (s: string) => Either.Either<A, string>) =>
+/** A setting read as text and parsed; the parser's message names the setting. */
+export const parsed = <A>(name: string, parse: (s: string) => Either.Either<A, string>) =>
   Config.string(name).pipe(
     Config.mapOrFail((s) => Either.mapLeft(parse(s), (message) => ConfigError.InvalidData([], message)))
   )
@@ -24,6 +25,15 @@ export const ThresholdConfig: Config.Config<number> = Config.withDefault(
   parsed("PEACESCORE_THRESHOLD", parseInteger("PEACESCORE_THRESHOLD", { min: 0, max: 100 })),
   DefaultThreshold
 )
+
+/**
+ * The shard of a Kubernetes Indexed Job's pod: `JOB_COMPLETION_INDEX` (Kubernetes sets it) of `JOB_COMPLETIONS`
+ * (the manifest sets it to the Job's `completions`; Kubernetes does not). Each is none when unset.
+ */
+export const JobShardConfig = Config.all({
+  index: Config.option(parsed("JOB_COMPLETION_INDEX", parseInteger("JOB_COMPLETION_INDEX", { min: 0, max: 99_999 }))),
+  count: Config.option(parsed("JOB_COMPLETIONS", parseInteger("JOB_COMPLETIONS", { min: 1, max: 100_000 })))
+})
 
 /** `IDLE_EXIT`: flush, commit and stop after this long without new records; never when unset. */
 export const IdleExitConfig: Config.Config<Option.Option<Duration.Duration>> = Config.option(

@@ -1,8 +1,9 @@
 import { HttpServer } from "@effect/platform"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
-import { Config, ConfigError, Context, Duration, Effect, Either, Layer } from "effect"
+import { Config, Context, Duration, Effect, Either, Layer } from "effect"
 import { createServer } from "node:http"
 import { parseDuration, parseInteger } from "../config/Parse.js"
+import { parsed } from "../config/Settings.js"
 import { type Running, start } from "../ops/Running.js"
 import type { ConsoleStoreError } from "../ports/ConsoleStore.js"
 import type { LogError } from "../ports/MessageLog.js"
@@ -13,11 +14,6 @@ import * as Live from "./Live.js"
 
 // The console as a component (CONTRACT §8): the ingest loop (alerts topic → store), the live hub and the
 // HTTP server, all in the layer's scope. `ConsoleServer.done` ends with the ingest loop.
-
-const parsed = <A>(name: string, parse: (s: string) => Either.Either<A, string>) =>
-  Config.string(name).pipe(
-    Config.mapOrFail((s) => Either.mapLeft(parse(s), (message) => ConfigError.InvalidData([], message)))
-  )
 
 /** `CONSOLE_PORT` (default 8080; 0 picks a free one), `CONSOLE_HOST` (default 127.0.0.1), the cookie and session settings. */
 export const ConsoleConfig = Config.all({
