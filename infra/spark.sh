@@ -18,6 +18,7 @@ set -euo pipefail
 PYSPARK_VERSION=4.3.0
 INFRA_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT_DIR="$(dirname "$INFRA_DIR")"
+HOME="${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}"
 CACHE="${PEACESTATE_CACHE:-$HOME/.cache/peacestate}"
 VENV="${PEACESTATE_SPARK_VENV:-$CACHE/spark-venv}"
 MARKER="$VENV/.peacestate-pyspark-$PYSPARK_VERSION"
