@@ -1,5 +1,5 @@
 import { Command, Options } from "@effect/cli"
-import { Data, Effect, Either, Layer, Redacted, Schema } from "effect"
+import { Data, Effect, Either, Layer, Option, Redacted, Schema } from "effect"
 import { consumerSettings, withSettings } from "../config/Settings.js"
 import { Username } from "../console/Model.js"
 import * as Flags from "./Flags.js"
@@ -22,6 +22,17 @@ const port = Options.text("port").pipe(
       fallback: "8080",
       env: "CONSOLE_PORT"
     })
+  )
+)
+
+const archive = Options.text("archive").pipe(
+  Options.withPseudoName("ROOT"),
+  Options.optional,
+  Options.withDescription(
+    Flags.describe(
+      "Archive root whose published analyses (<root>/analysis/, written by analyze --publish) the /analysis page shows: a folder or s3://bucket/prefix.",
+      { fallback: "s3:// with the S3_* settings when S3_BUCKET is set, else none", env: "CONSOLE_ARCHIVE" }
+    )
   )
 )
 
@@ -104,7 +115,7 @@ const addUser = Command.make("add-user", { username, role, dataDir }, (o) =>
 
 export const consoleCommand = Command.make(
   "console",
-  { port, dataDir, idleExit: Flags.idleExit, metricsPort: Flags.metricsPort },
+  { port, dataDir, archive, idleExit: Flags.idleExit, metricsPort: Flags.metricsPort },
   (o) =>
     Effect.gen(function* () {
       const [ConsoleDatabase, SqlConsoleStore, { ConsoleLive, ConsoleServer }, , , { launchOnKafka }] =
@@ -114,7 +125,13 @@ export const consoleCommand = Command.make(
         ConsoleServer,
         ConsoleLive.pipe(Layer.provide(SqlConsoleStore.layer), Layer.provide(ConsoleDatabase.fromConfig(o.dataDir)))
       )
-    }).pipe(withSettings({ CONSOLE_PORT: o.port._tag === "Some" ? o.port.value : undefined, ...consumerSettings(o) }))
+    }).pipe(
+      withSettings({
+        CONSOLE_PORT: Option.getOrUndefined(o.port),
+        CONSOLE_ARCHIVE: Option.getOrUndefined(o.archive),
+        ...consumerSettings(o)
+      })
+    )
 ).pipe(
   Command.withDescription(
     "The officers' console on Kafka: alerts topic → its own database (PostgreSQL at DATABASE_URL, else embedded) → a live web page"

@@ -105,7 +105,7 @@ export const demo = Command.make(
           Effect.flatMap(
             Effect.promise(() => import("../console/DemoServe.js")),
             ({ serveDemoConsole }) =>
-              serveDemoConsole(o.dataDir, port, (s) =>
+              serveDemoConsole(o.dataDir, port, summary.analysis, (s) =>
                 printLine(
                   `\nconsole: ${s.url} — sign in as ${s.username} with the one-time password ${Redacted.value(s.password)} (a new one each run); Ctrl-C stops it`
                 )

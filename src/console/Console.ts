@@ -7,6 +7,7 @@ import { parsed } from "../config/Settings.js"
 import { type Running, start } from "../ops/Running.js"
 import type { ConsoleStoreError } from "../ports/ConsoleStore.js"
 import type { LogError } from "../ports/MessageLog.js"
+import * as Analyses from "./Analyses.js"
 import * as Assets from "./Assets.js"
 import * as Http from "./Http.js"
 import * as Ingest from "./Ingest.js"
@@ -40,11 +41,17 @@ export const ConsoleLive = Layer.scoped(
     const config = yield* ConsoleConfig
     const assets = yield* Assets.load
     const live = yield* Live.make()
-    const app = yield* Http.make(live, assets, {
-      ...Http.DefaultHttpSettings,
-      secureCookie: config.secureCookie,
-      sessionTtl: Duration.decode(config.sessionTtl)
-    })
+    const analyses = yield* Analyses.fromConfig
+    const app = yield* Http.make(
+      live,
+      assets,
+      {
+        ...Http.DefaultHttpSettings,
+        secureCookie: config.secureCookie,
+        sessionTtl: Duration.decode(config.sessionTtl)
+      },
+      analyses
+    )
     const server = yield* NodeHttpServer.make(() => createServer(), { port: config.port, host: config.host })
     yield* server.serve(app)
     const url = HttpServer.formatAddress(server.address)

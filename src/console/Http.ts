@@ -1,6 +1,8 @@
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Data, Duration, Effect, Either, Option, ParseResult, Redacted, Ref, Schema, Stream } from "effect"
 import { ConsoleStore } from "../ports/ConsoleStore.js"
+import { escapeHtml, ReportCss } from "../report/Html.js"
+import * as Analyses from "./Analyses.js"
 import type { Assets } from "./Assets.js"
 import type { Change } from "../ports/ConsoleStore.js"
 import { eventId, type Live, parseEventId } from "./Live.js"
@@ -134,7 +136,12 @@ const sessionView = (s: { readonly username: string; readonly role: Role; readon
 })
 
 /** The routes, over the store, the live hub, the assets and the settings. */
-export const make = (live: Live, assets: Assets, settings: HttpSettings = DefaultHttpSettings) =>
+export const make = (
+  live: Live,
+  assets: Assets,
+  settings: HttpSettings = DefaultHttpSettings,
+  analyses: Analyses.Analyses = Analyses.none
+) =>
   Effect.gen(function* () {
     const store = yield* ConsoleStore
     const failures = yield* Ref.make(LoginLimit.empty)
@@ -328,6 +335,30 @@ export const make = (live: Live, assets: Assets, settings: HttpSettings = Defaul
         )
       )
 
+    const noAnalysis = Option.match(analyses.root, {
+      onNone: () => "no archive configured: start the console with --archive ROOT (or the S3_* settings)",
+      onSome: (root) =>
+        `no analysis published yet under ${root}/analysis/: run peacestate analyze --source ${root} --publish`
+    })
+
+    // The report page is server-rendered HTML; without a session it sends the browser to the login page.
+    const analysisPage = Effect.matchEffect(currentSession, {
+      onFailure: () => Effect.succeed(HttpServerResponse.empty({ status: 303, headers: { location: "/" } })),
+      onSuccess: () =>
+        respond(
+          Effect.map(analyses.page, (page) =>
+            Option.match(page, {
+              onNone: () =>
+                HttpServerResponse.text(
+                  `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>PeaceState analysis</title><link rel="stylesheet" href="${Analyses.StylePath}"></head><body><main><nav><a href="/">← Alerts</a></nav><h1>No analysis yet</h1><p>${escapeHtml(noAnalysis)}</p></main></body></html>\n`,
+                  { status: 404, contentType: "text/html; charset=utf-8" }
+                ),
+              onSome: (html) => HttpServerResponse.html(html)
+            })
+          )
+        )
+    })
+
     const router = HttpRouter.empty.pipe(
       HttpRouter.get("/healthz", HttpServerResponse.text("ok\n")),
       HttpRouter.get(
@@ -361,9 +392,19 @@ export const make = (live: Live, assets: Assets, settings: HttpSettings = Defaul
         respond(
           Effect.zipRight(
             currentSession,
-            Effect.fail(new ApiError({ status: 404, error: "no analysis published yet" }))
+            Effect.flatMap(analyses.latest, (found) =>
+              Option.match(found, {
+                onNone: () => Effect.fail(new ApiError({ status: 404, error: noAnalysis })),
+                onSome: (l) => Effect.succeed(json(l.encoded))
+              })
+            )
           )
         )
+      ),
+      HttpRouter.get("/analysis", analysisPage),
+      HttpRouter.get(
+        Analyses.StylePath,
+        HttpServerResponse.text(ReportCss, { contentType: "text/css; charset=utf-8" })
       ),
       // Any other /api/ path: 401 without a session (nothing is told about routes), 404 with one.
       HttpRouter.all(

@@ -107,6 +107,7 @@ export const consoleView = (session: Session): ConsoleView => {
     el("p", { class: "stats" }, [text("span", {}, "Alerts"), statsAlerts, text("span", {}, "Open"), statsOpen]),
     live,
     el("p", { class: "user" }, [
+      text("a", { href: "/analysis", "data-testid": "analysis-link" }, "Analysis"),
       text("span", { "data-testid": "user" }, `${session.username} (${session.role})`),
       logout
     ])

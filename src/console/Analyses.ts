@@ -1,0 +1,77 @@
+import { Config, Effect, Layer, Option, Ref, Schema } from "effect"
+import type { PublishedAnalysis, PublishedUnreadable } from "../analyzer/Published.js"
+import type { StoreError } from "../ports/ObjectStore.js"
+import type { ChartError } from "../report/Svg.js"
+
+// The console's view of published analyses (CONTRACT §9): the latest one under the archive's `analysis/`,
+// as JSON and as the report page (charts drawn on the server, cached until a newer one is published). The
+// archive is `CONSOLE_ARCHIVE` (`console --archive ROOT`), else the archiver's S3 settings when `S3_BUCKET` is set.
+
+export interface Latest {
+  readonly key: string
+  readonly analysis: PublishedAnalysis
+  /** As stored (JSON-ready: null for an unbounded end of the interval). */
+  readonly encoded: unknown
+}
+
+export type AnalysesError = StoreError | PublishedUnreadable | ChartError
+
+export interface Analyses {
+  /** Where analyses are read from, for messages; none when no archive is configured. */
+  readonly root: Option.Option<string>
+  readonly latest: Effect.Effect<Option.Option<Latest>, AnalysesError>
+  /** The latest as an HTML page whose style sheet is at `styleHref`. */
+  readonly page: Effect.Effect<Option.Option<string>, AnalysesError>
+}
+
+export const none: Analyses = { root: Option.none(), latest: Effect.succeedNone, page: Effect.succeedNone }
+
+/** `CONSOLE_ARCHIVE`, else `s3://` (the S3_* settings) when `S3_BUCKET` is set. */
+export const ArchiveConfig: Config.Config<Option.Option<string>> = Config.map(
+  Config.all([Config.option(Config.string("CONSOLE_ARCHIVE")), Config.option(Config.string("S3_BUCKET"))]),
+  ([archive, bucket]) => Option.orElse(archive, () => Option.as(bucket, "s3://"))
+)
+
+export const StylePath = "/assets/analysis.css"
+
+const modules = Effect.promise(() =>
+  Promise.all([import("../adapters/ArchiveRoot.js"), import("../analyzer/Published.js"), import("../report/Report.js")])
+)
+
+/** Analyses of the archive at `root`; the store is opened once, in the caller's scope. */
+export const make = (root: string) =>
+  Effect.gen(function* () {
+    const [Roots, Published, Report] = yield* modules
+    const parsed = Roots.parseRoot(root)
+    const context = yield* Layer.build(Roots.storeLayer(parsed))
+    const latest = Effect.map(
+      Effect.provide(Published.latest, context),
+      Option.map((l) => ({ ...l, encoded: Schema.encodeSync(Published.PublishedAnalysis)(l.analysis) }))
+    )
+    const cache = yield* Ref.make(Option.none<{ readonly key: string; readonly html: string }>())
+    const render = (l: Latest) =>
+      Effect.tap(
+        Report.renderReport(l.analysis, l.analysis, {
+          style: { _tag: "Link", href: StylePath },
+          back: Option.some("/")
+        }),
+        (html) => Ref.set(cache, Option.some({ key: l.key, html }))
+      )
+    const page = Effect.flatMap(latest, (found) =>
+      Option.match(found, {
+        onNone: () => Effect.succeedNone,
+        onSome: (l) =>
+          Effect.flatMap(Ref.get(cache), (cached) =>
+            Option.isSome(cached) && cached.value.key === l.key
+              ? Effect.succeedSome(cached.value.html)
+              : Effect.asSome(render(l))
+          )
+      })
+    )
+    return { root: Option.some(Roots.rootToString(parsed)), latest, page } satisfies Analyses
+  })
+
+/** From the configuration: `none` when no archive is set. */
+export const fromConfig = Effect.flatMap(ArchiveConfig, (root) =>
+  Option.match(root, { onNone: () => Effect.succeed(none), onSome: make })
+)
