@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Option, Stream } from "effect"
+import { writeFileSync } from "node:fs"
 import { type Analysis, ofReports, toAnalysis } from "../../src/domain/Stats.js"
 import { charts } from "../../src/report/Charts.js"
 import { escapeHtml } from "../../src/report/Html.js"
@@ -18,7 +19,7 @@ const inline = { style: { _tag: "Inline" } as const, back: Option.none() }
 const simulated = Chunk.toReadonlyArray(
   Effect.runSync(
     Stream.runCollect(
-      reports({ seed: 11, count: 4000, drones: 20, startMs: Date.parse("2026-11-06T20:00:00Z"), alertRatio: 0.1 })
+      reports({ seed: 11, count: 15000, drones: 10, startMs: Date.parse("2026-11-06T20:00:00Z"), alertRatio: 0.1 })
     )
   )
 )
@@ -84,6 +85,14 @@ describe("the HTML report", () => {
       Object.entries(expected).forEach(([id, rows]) =>
         expect(tableOf(html, id), id).toStrictEqual(rows.map((r) => r.map(String)))
       )
+      // PEACESTATE_SCREENSHOT=1: this chart is the README's picture (docs/analysis-by-hour.svg).
+      if (process.env["PEACESTATE_SCREENSHOT"] === "1") {
+        const section = html.slice(html.indexOf('<section id="alertsByHour">'))
+        writeFileSync(
+          new URL("../../docs/analysis-by-hour.svg", import.meta.url),
+          section.slice(section.indexOf("<svg"), section.indexOf("</svg>") + "</svg>".length) + "\n"
+        )
+      }
       expect(html).toContain(`<dd>${analysis.reports}</dd>`)
       expect(html).toContain("<dd>/archive</dd>")
       expect(html).toContain("the first report to 2026-11-08T00:00:00.000Z")
