@@ -120,7 +120,7 @@ describe("--help", () => {
     expect(demo!.stdout).toContain("Default: 20. Env: PEACESCORE_THRESHOLD.")
     expect(analyze!.stdout).toContain("$ peacestate analyze [--source ROOT]")
     expect(analyze!.stdout).toContain("Default: ./data.")
-    expect(merge!.stdout).toContain("$ peacestate analyze merge [--allow-partial]")
+    expect(merge!.stdout).toContain("$ peacestate analyze merge [--source ROOT] [--allow-partial]")
     expect(alert!.stdout).toContain("Env: METRICS_PORT.")
     ;[simulate, demo, analyze, merge, alert].forEach((r) => {
       expect(r!.code).toBe(0)
