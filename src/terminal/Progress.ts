@@ -52,8 +52,8 @@ export const withProgress = <A, E, R>(
   )
 }
 
-/** `n` with thousands separators. */
-export const fmt = (n: number): string => Math.round(n).toLocaleString("en-US")
+/** `n` rounded, with thousands separators (as `toLocaleString("en-US")`, without loading ICU's locale data: ~30 ms at start-up). */
+export const fmt = (n: number): string => String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ",")
 
 /** `n / seconds` as a rate. */
 export const rate = (n: number, seconds: number): string => `${fmt(seconds > 0 ? n / seconds : 0)}/s`
