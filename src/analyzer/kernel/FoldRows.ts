@@ -101,3 +101,50 @@ export const foldRows = (c: FoldInput, threshold: number, from: number, until: n
     offenders
   }
 }
+
+const addInto = (into: Map<string, number>, from: ReadonlyMap<string, number>): void => {
+  from.forEach((n, key) => increment(into, key, n))
+}
+
+/**
+ * The totals of several files as one: the sums, and each count map merged (keys in first-seen order).
+ * One pass over every part's keys into maps it creates, where folding file by file into immutable
+ * records would copy the growing offender and word counts once per file (the analyzer's second-largest
+ * cost on 3M reports before this).
+ */
+export const sumTotals = (parts: ReadonlyArray<FoldTotals>): FoldTotals => {
+  const alertsByHour = new Float64Array(24)
+  const reportsByHour = new Float64Array(24)
+  const alertWords = new Map<string, number>()
+  const cells = new Map<string, number>()
+  const offenders = new Map<string, number>()
+  let weekdayReports = 0
+  let weekdayAlerts = 0
+  let weekendReports = 0
+  let weekendAlerts = 0
+  for (let p = 0; p < parts.length; p++) {
+    const t = parts[p] as FoldTotals
+    weekdayReports += t.weekdayReports
+    weekdayAlerts += t.weekdayAlerts
+    weekendReports += t.weekendReports
+    weekendAlerts += t.weekendAlerts
+    for (let h = 0; h < 24; h++) {
+      alertsByHour[h] = (alertsByHour[h] as number) + (t.alertsByHour[h] ?? 0)
+      reportsByHour[h] = (reportsByHour[h] as number) + (t.reportsByHour[h] ?? 0)
+    }
+    addInto(alertWords, t.alertWords)
+    addInto(cells, t.cells)
+    addInto(offenders, t.offenders)
+  }
+  return {
+    weekdayReports,
+    weekdayAlerts,
+    weekendReports,
+    weekendAlerts,
+    alertsByHour: Array.from(alertsByHour),
+    reportsByHour: Array.from(reportsByHour),
+    alertWords,
+    cells,
+    offenders
+  }
+}

@@ -2,7 +2,9 @@ import { describe, expect, it } from "@effect/vitest"
 import { Array as Arr } from "effect"
 import fc from "fast-check"
 import { cellOf, isWeekend } from "../../../src/domain/Stats.js"
-import { type FoldInput, foldRows } from "../../../src/analyzer/kernel/FoldRows.js"
+import { type FoldInput, foldRows, sumTotals } from "../../../src/analyzer/kernel/FoldRows.js"
+import { statsOfTotals } from "../../../src/analyzer/FoldColumns.js"
+import { combine, empty } from "../../../src/domain/Stats.js"
 
 // The plain version: per-row facts, then each total as its own sum or count, written for clarity.
 
@@ -96,6 +98,20 @@ describe("analyzer kernel: foldRows", () => {
       expect({ ...t, alertWords: [...t.alertWords], cells: [...t.cells], offenders: [...t.offenders] }).toStrictEqual(
         plainFold(c, threshold, from, until)
       )
+    }
+  )
+})
+
+describe("analyzer kernel: sumTotals", () => {
+  it.prop(
+    "= the monoid's combine of each file's Stats, keys in first-seen order",
+    [fc.array(columns, { maxLength: 5 }), fc.integer({ min: 0, max: 101 })],
+    ([files, threshold]) => {
+      const parts = files.map((c) => foldRows(c, threshold, -Infinity, Infinity))
+      const summed = sumTotals(parts)
+      const plain = parts.map((t) => statsOfTotals(t, threshold)).reduce(combine, empty(threshold))
+      expect(statsOfTotals(summed, threshold)).toStrictEqual(plain)
+      expect([...summed.offenders.keys()]).toStrictEqual([...new Set(parts.flatMap((t) => [...t.offenders.keys()]))])
     }
   )
 })
