@@ -88,7 +88,7 @@ const q1 = (c: ReportColumns) => {
 const q2 = (c: ReportColumns) => {
   const min = new Map<string, number>()
   for (let i = 0; i < c.citizenNames.length; i++) {
-    const name = c.citizenNames[i]!
+    const name = c.citizenNames.at(i)!
     const score = c.citizenScores[i]!
     const m = min.get(name)
     if (m === undefined || score < m) min.set(name, score)

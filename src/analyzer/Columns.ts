@@ -11,7 +11,7 @@ import { type LeafColumn, readFlat } from "../format/Leaves.js"
 import { readList } from "../format/Lists.js"
 import { guarded, lengthIs, type ParquetDecodeError } from "../format/ParquetDecodeError.js"
 import { openParquet, type ParquetFile } from "../format/ParquetFile.js"
-import { int32Values, numberValues, stringValues } from "../format/Values.js"
+import { int32Values, numberValues, stringColumn } from "../format/Values.js"
 
 /** The columns the analysis reads from one file (the fold's input, with the row count). */
 export interface ReportColumns extends FoldInput {
@@ -32,11 +32,11 @@ export const reportColumnsOf = (file: ParquetFile): Either.Either<ReportColumns,
       const citizens = yield* readList(file, "citizens", ["name", "peacescore"], CitizenCountColumn)
       const [nameLeaf, scoreLeaf] = citizens.leaves as readonly [LeafColumn, LeafColumn]
       const citizenCount = citizens.offsets[rows] as number
-      const citizenNames = yield* Either.flatMap(stringValues(nameLeaf, ""), lengthIs("citizens.name", citizenCount))
+      const citizenNames = yield* Either.flatMap(stringColumn(nameLeaf, ""), lengthIs("citizens.name", citizenCount))
       const citizenScores = yield* Either.flatMap(int32Values(scoreLeaf), lengthIs("citizens.peacescore", citizenCount))
       const words = yield* readList(file, "words", [], WordCountColumn)
       const wordValues = yield* Either.flatMap(
-        stringValues(words.leaves[0] as LeafColumn, ""),
+        stringColumn(words.leaves[0] as LeafColumn, ""),
         lengthIs("words", words.offsets[rows] as number)
       )
       return {

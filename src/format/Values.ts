@@ -1,7 +1,15 @@
 /** Value decoding: a leaf's pages → one number, integer or string per slot, dictionaries resolved. */
 import { Either, Option } from "effect"
 import type { DecodedArray, SchemaElement } from "hyparquet"
-import { concatTyped, gatherStrings, gatherTyped, int64ToNumbers, spreadTyped } from "./kernel/Gather.js"
+import {
+  concatTyped,
+  gatherStrings,
+  gatherTyped,
+  int64ToNumbers,
+  lazyDictionaryStrings,
+  spreadTyped,
+  type Strings
+} from "./kernel/Gather.js"
 import type { LeafColumn } from "./Leaves.js"
 import { asArray, slotsOf, slotValueIndex } from "./Levels.js"
 import type { LeafPage } from "./Pages.js"
@@ -129,3 +137,20 @@ export const stringValues = <E extends string | undefined>(
           empty
         )
       )
+
+/**
+ * A string leaf as `Strings`, one per slot; nulls are `empty`. Dictionary-encoded pages without nulls
+ * (every file the archiver writes) decode an entry only when a slot asking for it is read; anything else
+ * is decoded at once, as `stringValues`.
+ */
+export const stringColumn = (leaf: LeafColumn, empty: string): Either.Either<Strings, ParquetDecodeError> => {
+  const pages = leaf.pages.flatMap((page) =>
+    Option.isSome(page.dictionary) && Option.isNone(nullIndex(leaf, page, slotsOf(leaf, page)))
+      ? [{ dictionary: page.dictionary.value as ArrayLike<unknown>, keys: page.values as ArrayLike<number> }]
+      : []
+  )
+  return pages.length === leaf.pages.length &&
+    (leaf.element.type === "BYTE_ARRAY" || leaf.element.type === "FIXED_LEN_BYTE_ARRAY")
+    ? Either.right(lazyDictionaryStrings(pages, decodeUtf8, empty))
+    : stringValues(leaf, empty)
+}

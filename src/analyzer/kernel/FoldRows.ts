@@ -5,6 +5,7 @@
  * callers see a pure function. Checked against a plain version in test/analyzer/kernel/FoldRows.test.ts.
  */
 import { cellOf } from "../../domain/Stats.js"
+import type { Strings } from "../../format/kernel/Gather.js"
 
 const DayMs = 86_400_000
 const HourMs = 3_600_000
@@ -17,11 +18,13 @@ export interface FoldInput {
   readonly longitude: Float64Array
   /** Length rows+1; the citizens of row i are [citizenOffsets[i], citizenOffsets[i+1]). */
   readonly citizenOffsets: Int32Array
-  readonly citizenNames: ReadonlyArray<string>
+  /** An array, or a lazily decoded dictionary column: the fold reads the alerting citizens' names only. */
+  readonly citizenNames: Strings
   readonly citizenScores: Int32Array
   /** Length rows+1; the words of row i are [wordOffsets[i], wordOffsets[i+1]). */
   readonly wordOffsets: Int32Array
-  readonly words: ReadonlyArray<string>
+  /** Read for alerting rows only. */
+  readonly words: Strings
 }
 
 export interface FoldTotals {
@@ -56,21 +59,26 @@ export const foldRows = (c: FoldInput, threshold: number, from: number, until: n
   let weekdayAlerts = 0
   let weekendReports = 0
   let weekendAlerts = 0
+  // The columns in locals, read once: the loop below runs once per report.
+  const { citizenNames, citizenOffsets, latitude, longitude, timestampMs, wordOffsets, words } = c
   const scores = c.citizenScores
-  for (let row = 0; row < c.timestampMs.length; row++) {
-    const ms = c.timestampMs[row] as number
+  const rows = timestampMs.length
+  const nScores = scores.length
+  const nWords = words.length
+  for (let row = 0; row < rows; row++) {
+    const ms = timestampMs[row] as number
     if (ms < from || ms >= until) continue
     // 1970-01-01 was a Thursday: day index 0 → Thursday; Saturday/Sunday are 2 and 3 mod 7.
     const day = Math.floor(ms / DayMs)
     const dow = ((((day % 7) + 7) % 7) + 4) % 7 // 0 = Sunday
     const weekend = dow === 0 || dow === 6
-    const first = c.citizenOffsets[row] ?? 0
-    const start = clamp(first, scores.length)
-    const end = Math.max(clamp(c.citizenOffsets[row + 1] ?? first, scores.length), start)
+    const first = citizenOffsets[row] ?? 0
+    const start = clamp(first, nScores)
+    const end = Math.max(clamp(citizenOffsets[row + 1] ?? first, nScores), start)
     let alerts = 0
     for (let j = start; j < end; j++) {
       if ((scores[j] as number) < threshold) {
-        increment(offenders, c.citizenNames[first + j - start] ?? "", 1)
+        increment(offenders, citizenNames.at(first + j - start) ?? "", 1)
         alerts++
       }
     }
@@ -83,10 +91,10 @@ export const foldRows = (c: FoldInput, threshold: number, from: number, until: n
       if (weekend) weekendAlerts += alerts
       else weekdayAlerts += alerts
       alertsByHour[hour] = (alertsByHour[hour] ?? 0) + alerts
-      increment(cells, cellOf(c.latitude[row] ?? 0, c.longitude[row] ?? 0), alerts)
-      const wordsFrom = clamp(c.wordOffsets[row] ?? 0, c.words.length)
-      const wordsTo = clamp(c.wordOffsets[row + 1] ?? 0, c.words.length)
-      for (let w = wordsFrom; w < wordsTo; w++) increment(alertWords, c.words[w] as string, 1)
+      increment(cells, cellOf(latitude[row] ?? 0, longitude[row] ?? 0), alerts)
+      const wordsFrom = clamp(wordOffsets[row] ?? 0, nWords)
+      const wordsTo = clamp(wordOffsets[row + 1] ?? 0, nWords)
+      for (let w = wordsFrom; w < wordsTo; w++) increment(alertWords, words.at(w) as string, 1)
     }
   }
   return {

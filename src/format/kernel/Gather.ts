@@ -97,3 +97,74 @@ export const gatherStrings = <E extends string | undefined>(
   }
   return out
 }
+
+/** Strings by slot, read one at a time (an array is one; so is a lazily decoded dictionary column). */
+export interface Strings extends Iterable<string> {
+  readonly length: number
+  /** The string of slot `index` (0 ≤ index < length), else undefined. */
+  readonly at: (index: number) => string | undefined
+}
+
+/** One dictionary-encoded page: its dictionary's raw entries and its keys, one per slot, no nulls. */
+export interface DictionaryPage {
+  readonly dictionary: ArrayLike<unknown>
+  readonly keys: ArrayLike<number>
+}
+
+/**
+ * The slots of dictionary-encoded pages, decoding a dictionary entry only when a slot asking for it is
+ * read, once (memoised). The analyzer reads the name and words of the alerting rows only (about 1 in
+ * 100), so decoding whole dictionaries and filling one string per slot was most of its string work.
+ * Pages sharing a dictionary (same object) share its entries. A dangling key reads as `empty`. The
+ * memo is this kernel's own: `at(i)` always answers the same, so callers see an immutable column.
+ */
+export const lazyDictionaryStrings = (
+  pages: ReadonlyArray<DictionaryPage>,
+  decode: (raw: unknown) => string,
+  empty: string
+): Strings => {
+  const bases = new Map<ArrayLike<unknown>, number>()
+  const entries: Array<unknown> = []
+  let slots = 0
+  for (let p = 0; p < pages.length; p++) {
+    const page = pages[p] as DictionaryPage
+    slots += page.keys.length
+    if (!bases.has(page.dictionary)) {
+      bases.set(page.dictionary, entries.length)
+      for (let i = 0; i < page.dictionary.length; i++) entries.push(page.dictionary[i])
+    }
+  }
+  const single = pages.length === 1 ? (pages[0] as DictionaryPage).keys : undefined
+  const keys = single instanceof Int32Array ? single : new Int32Array(slots)
+  if (keys !== single) {
+    let at = 0
+    for (let p = 0; p < pages.length; p++) {
+      const page = pages[p] as DictionaryPage
+      const base = bases.get(page.dictionary) as number
+      for (let i = 0; i < page.keys.length; i++) {
+        const k = page.keys[i] as number
+        // Out of its own dictionary: dangling, also when another dictionary follows in `entries`.
+        keys[at + i] = k >= 0 && k < page.dictionary.length ? base + k : -1
+      }
+      at += page.keys.length
+    }
+  }
+  const memo = new Array<string | undefined>(entries.length)
+  const at = (index: number): string | undefined => {
+    if (!(index >= 0 && index < keys.length)) return undefined
+    const k = keys[index] as number
+    if (!(k >= 0 && k < entries.length)) return empty
+    const known = memo[k]
+    if (known !== undefined) return known
+    const s = decode(entries[k])
+    memo[k] = s
+    return s
+  }
+  return {
+    length: keys.length,
+    at,
+    [Symbol.iterator]: function* () {
+      for (let i = 0; i < keys.length; i++) yield at(i) as string
+    }
+  }
+}

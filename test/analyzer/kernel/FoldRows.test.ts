@@ -17,7 +17,8 @@ const countBy = (keys: ReadonlyArray<readonly [string, number]>): ReadonlyArray<
     []
   )
 
-const plainFold = (c: FoldInput, threshold: number, from: number, until: number) => {
+const plainFold = (input: FoldInput, threshold: number, from: number, until: number) => {
+  const c = { ...input, citizenNames: Array.from(input.citizenNames), words: Array.from(input.words) }
   const rows = Array.from(c.timestampMs, (ms, row) => ({ ms, row })).filter(({ ms }) => !(ms < from || ms >= until))
   const facts = rows.map(({ ms, row }) => {
     const first = c.citizenOffsets[row] ?? 0

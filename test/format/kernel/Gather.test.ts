@@ -6,6 +6,7 @@ import {
   gatherStrings,
   gatherTyped,
   int64ToNumbers,
+  lazyDictionaryStrings,
   spreadTyped,
   type StringPage
 } from "../../../src/format/kernel/Gather.js"
@@ -110,6 +111,44 @@ describe("format kernel: gather", () => {
     [fc.array(stringPage, { maxLength: 5 }), fc.constantFrom("", undefined)],
     ([pages, empty]) => {
       expect(gatherStrings(pages, empty)).toStrictEqual(plainStrings(pages, empty))
+    }
+  )
+
+  it.prop(
+    "lazyDictionaryStrings = each page's keys looked up in its own dictionary, decoded once per entry",
+    [
+      fc.array(fc.array(fc.string(), { maxLength: 6 }), { minLength: 1, maxLength: 3 }).chain((dictionaries) =>
+        fc.array(
+          fc.record({
+            dictionary: fc.nat(dictionaries.length - 1).map((i) => dictionaries[i]!),
+            keys: fc.array(fc.integer({ min: 0, max: 7 }), { maxLength: 10 }), // may dangle past the dictionary
+            typed: fc.boolean()
+          }),
+          { maxLength: 4 }
+        )
+      )
+    ],
+    ([pages]) => {
+      const decoded: Array<string> = []
+      const decode = (raw: unknown) => {
+        decoded.push(String(raw))
+        return `<${String(raw)}>`
+      }
+      const column = lazyDictionaryStrings(
+        pages.map((p) => ({ dictionary: p.dictionary, keys: p.typed ? Int32Array.from(p.keys) : p.keys })),
+        decode,
+        "-"
+      )
+      const plain = pages.flatMap((p) => p.keys.map((k) => (k < p.dictionary.length ? `<${p.dictionary[k]}>` : "-")))
+      expect(column.length).toBe(plain.length)
+      expect([...column]).toStrictEqual(plain)
+      expect(Array.from({ length: plain.length }, (_, i) => column.at(i))).toStrictEqual(plain)
+      expect([column.at(-1), column.at(plain.length)]).toStrictEqual([undefined, undefined])
+      // Each entry of each distinct dictionary decoded at most once, however often it is read.
+      const calls = decoded.length
+      expect([...column]).toStrictEqual(plain)
+      expect(decoded.length).toBe(calls)
+      expect(calls).toBeLessThanOrEqual([...new Set(pages.map((p) => p.dictionary))].reduce((n, d) => n + d.length, 0))
     }
   )
 })
