@@ -13,6 +13,7 @@ export { FormatKey, FormatVersion, MetaKeys, TimestampTextColumn } from "../form
 export { ParquetDecodeError } from "../format/ParquetDecodeError.js"
 export { readReportColumns, readReportColumnsEither } from "../analyzer/Columns.js"
 export type { ReportColumns } from "../analyzer/Columns.js"
+export type { Strings } from "../format/kernel/Gather.js"
 export { foldColumns, Unbounded } from "../analyzer/FoldColumns.js"
 export type { Window } from "../analyzer/FoldColumns.js"
 export { foldFile, foldFiles } from "../analyzer/FoldFiles.js"
