@@ -75,34 +75,49 @@ export const publish = (
     return key
   })
 
+/** The key of the latest published analysis under `analysis/` (the greatest `<generatedAt>.json`). */
+export const latestKey: Effect.Effect<Option.Option<string>, StoreError, ObjectStore> = Effect.flatMap(
+  ObjectStore,
+  (store) =>
+    Stream.runFold(store.list(AnalysisPrefix), Option.none<string>(), (last, o) =>
+      publishedKey.test(o.key) ? Option.some(o.key) : last
+    )
+)
+
+/** The published analysis at `key`; none when it is gone. */
+export const readPublished = (
+  key: string
+): Effect.Effect<Option.Option<PublishedAnalysis>, StoreError | PublishedUnreadable, ObjectStore> =>
+  Effect.flatMap(ObjectStore, (store) =>
+    Effect.flatMap(store.get(key), (bytes) =>
+      Option.match(bytes, {
+        onNone: () => Effect.succeedNone,
+        onSome: (b) =>
+          Effect.asSome(
+            Effect.mapError(
+              Schema.decodeUnknown(PublishedJson)(decoder.decode(b)),
+              (e) => new PublishedUnreadable({ key, reason: ParseResult.TreeFormatter.formatErrorSync(e) })
+            )
+          )
+      })
+    )
+  )
+
 /** The latest published analysis (the greatest key), if any. */
 export const latest: Effect.Effect<
   Option.Option<{ readonly key: string; readonly analysis: PublishedAnalysis }>,
   StoreError | PublishedUnreadable,
   ObjectStore
-> = Effect.gen(function* () {
-  const store = yield* ObjectStore
-  const keys = yield* Stream.runFold(store.list(AnalysisPrefix), Option.none<string>(), (last, o) =>
-    publishedKey.test(o.key) ? Option.some(o.key) : last
-  )
-  return yield* Option.match(keys, {
+> = Effect.flatMap(latestKey, (found) =>
+  Option.match(found, {
     onNone: () => Effect.succeedNone,
     onSome: (key) =>
-      Effect.flatMap(store.get(key), (bytes) =>
-        Option.match(bytes, {
-          onNone: () => Effect.succeedNone,
-          onSome: (b) =>
-            Effect.map(
-              Effect.mapError(
-                Schema.decodeUnknown(PublishedJson)(decoder.decode(b)),
-                (e) => new PublishedUnreadable({ key, reason: ParseResult.TreeFormatter.formatErrorSync(e) })
-              ),
-              (analysis) => Option.some({ key, analysis })
-            )
-        })
+      Effect.map(
+        readPublished(key),
+        Option.map((analysis) => ({ key, analysis }))
       )
   })
-})
+)
 
 export const shardKey = (shard: { readonly index: number; readonly count: number }): string =>
   `${ShardsPrefix}${shard.index}-of-${shard.count}.json`

@@ -4,7 +4,7 @@ import type { StoreError } from "../ports/ObjectStore.js"
 import type { ChartError } from "../report/Svg.js"
 
 // The console's view of published analyses (CONTRACT §9): the latest one under the archive's `analysis/`,
-// as JSON and as the report page (charts drawn on the server, cached until a newer one is published). The
+// as JSON and as the report page (read, decoded and drawn once per published key). The
 // archive is `CONSOLE_ARCHIVE` (`console --archive ROOT`), else the archiver's S3 settings when `S3_BUCKET` is set.
 
 export interface Latest {
@@ -44,28 +44,50 @@ export const make = (root: string) =>
     const [Roots, Published, Report] = yield* modules
     const parsed = Roots.parseRoot(root)
     const context = yield* Layer.build(Roots.storeLayer(parsed))
-    const latest = Effect.map(
-      Effect.provide(Published.latest, context),
-      Option.map((l) => ({ ...l, encoded: Schema.encodeSync(Published.PublishedAnalysis)(l.analysis) }))
+    // One LIST per request (a newly published analysis shows at once); the object is read, decoded and drawn
+    // only when the latest key changes.
+    const cache = yield* Ref.make(Option.none<Latest & { readonly html: Option.Option<string> }>())
+    const latest = Effect.flatMap(Effect.provide(Published.latestKey, context), (key) =>
+      Option.match(key, {
+        onNone: () => Effect.succeedNone,
+        onSome: (k) =>
+          Effect.flatMap(Ref.get(cache), (cached) =>
+            Option.isSome(cached) && cached.value.key === k
+              ? Effect.succeedSome(cached.value)
+              : Effect.flatMap(Effect.provide(Published.readPublished(k), context), (read) =>
+                  Option.match(read, {
+                    onNone: () => Effect.succeedNone,
+                    onSome: (analysis) => {
+                      const fresh = {
+                        key: k,
+                        analysis,
+                        encoded: Schema.encodeSync(Published.PublishedAnalysis)(analysis),
+                        html: Option.none<string>()
+                      }
+                      return Effect.as(Ref.set(cache, Option.some(fresh)), Option.some(fresh))
+                    }
+                  })
+                )
+          )
+      })
     )
-    const cache = yield* Ref.make(Option.none<{ readonly key: string; readonly html: string }>())
     const render = (l: Latest) =>
       Effect.tap(
         Report.renderReport(l.analysis, l.analysis, {
           style: { _tag: "Link", href: StylePath },
           back: Option.some("/")
         }),
-        (html) => Ref.set(cache, Option.some({ key: l.key, html }))
+        (html) =>
+          Ref.update(
+            cache,
+            Option.map((c) => (c.key === l.key ? { ...c, html: Option.some(html) } : c))
+          )
       )
     const page = Effect.flatMap(latest, (found) =>
       Option.match(found, {
         onNone: () => Effect.succeedNone,
         onSome: (l) =>
-          Effect.flatMap(Ref.get(cache), (cached) =>
-            Option.isSome(cached) && cached.value.key === l.key
-              ? Effect.succeedSome(cached.value.html)
-              : Effect.asSome(render(l))
-          )
+          Option.match(l.html, { onSome: (html) => Effect.succeedSome(html), onNone: () => Effect.asSome(render(l)) })
       })
     )
     return { root: Option.some(Roots.rootToString(parsed)), latest, page } satisfies Analyses

@@ -75,6 +75,15 @@ describe("console /analysis", () => {
           expect(page.text).toContain('<link rel="stylesheet" href="/assets/analysis.css">')
           const css = yield* call(c.url, "/assets/analysis.css")
           expect([css.status, css.headers.get("content-type")]).toStrictEqual([200, "text/css; charset=utf-8"])
+
+          // A newer analysis published while the console runs replaces the one it had read and drawn.
+          const newest = { ...newer, generatedAt: "2026-12-03T00:00:00.000Z", reports: 4321 }
+          yield* Effect.provide(publish(newest), store(root))
+          const again = yield* call(c.url, "/api/analysis/latest", { cookie: session.cookie })
+          expect(again.json).toMatchObject({ generatedAt: "2026-12-03T00:00:00.000Z", reports: 4321 })
+          const redrawn = yield* call(c.url, "/analysis", { cookie: session.cookie })
+          expect(redrawn.text).toContain("<dd>4321</dd>")
+          expect(redrawn.text).not.toContain("<dd>1234</dd>")
         })
       ),
     120_000
