@@ -110,8 +110,17 @@ export const foldRows = (c: FoldInput, threshold: number, from: number, until: n
   }
 }
 
-const addInto = (into: Map<string, number>, from: ReadonlyMap<string, number>): void => {
-  from.forEach((n, key) => increment(into, key, n))
+const sumOf = (parts: ReadonlyArray<FoldTotals>, pick: (t: FoldTotals) => number): number =>
+  parts.reduce((n, t) => n + pick(t), 0)
+
+/** One map of every part's counts, keys in first-seen order. */
+const mergedCounts = (
+  parts: ReadonlyArray<FoldTotals>,
+  pick: (t: FoldTotals) => ReadonlyMap<string, number>
+): Map<string, number> => {
+  const into = new Map<string, number>()
+  parts.forEach((t) => pick(t).forEach((n, key) => increment(into, key, n)))
+  return into
 }
 
 /**
@@ -120,39 +129,14 @@ const addInto = (into: Map<string, number>, from: ReadonlyMap<string, number>): 
  * records would copy the growing offender and word counts once per file (the analyzer's second-largest
  * cost on 3M reports before this).
  */
-export const sumTotals = (parts: ReadonlyArray<FoldTotals>): FoldTotals => {
-  const alertsByHour = new Float64Array(24)
-  const reportsByHour = new Float64Array(24)
-  const alertWords = new Map<string, number>()
-  const cells = new Map<string, number>()
-  const offenders = new Map<string, number>()
-  let weekdayReports = 0
-  let weekdayAlerts = 0
-  let weekendReports = 0
-  let weekendAlerts = 0
-  for (let p = 0; p < parts.length; p++) {
-    const t = parts[p] as FoldTotals
-    weekdayReports += t.weekdayReports
-    weekdayAlerts += t.weekdayAlerts
-    weekendReports += t.weekendReports
-    weekendAlerts += t.weekendAlerts
-    for (let h = 0; h < 24; h++) {
-      alertsByHour[h] = (alertsByHour[h] as number) + (t.alertsByHour[h] ?? 0)
-      reportsByHour[h] = (reportsByHour[h] as number) + (t.reportsByHour[h] ?? 0)
-    }
-    addInto(alertWords, t.alertWords)
-    addInto(cells, t.cells)
-    addInto(offenders, t.offenders)
-  }
-  return {
-    weekdayReports,
-    weekdayAlerts,
-    weekendReports,
-    weekendAlerts,
-    alertsByHour: Array.from(alertsByHour),
-    reportsByHour: Array.from(reportsByHour),
-    alertWords,
-    cells,
-    offenders
-  }
-}
+export const sumTotals = (parts: ReadonlyArray<FoldTotals>): FoldTotals => ({
+  weekdayReports: sumOf(parts, (t) => t.weekdayReports),
+  weekdayAlerts: sumOf(parts, (t) => t.weekdayAlerts),
+  weekendReports: sumOf(parts, (t) => t.weekendReports),
+  weekendAlerts: sumOf(parts, (t) => t.weekendAlerts),
+  alertsByHour: Array.from({ length: 24 }, (_, h) => sumOf(parts, (t) => t.alertsByHour[h] ?? 0)),
+  reportsByHour: Array.from({ length: 24 }, (_, h) => sumOf(parts, (t) => t.reportsByHour[h] ?? 0)),
+  alertWords: mergedCounts(parts, (t) => t.alertWords),
+  cells: mergedCounts(parts, (t) => t.cells),
+  offenders: mergedCounts(parts, (t) => t.offenders)
+})
