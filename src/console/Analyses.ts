@@ -47,30 +47,25 @@ export const make = (root: string) =>
     // One LIST per request (a newly published analysis shows at once); the object is read, decoded and drawn
     // only when the latest key changes.
     const cache = yield* Ref.make(Option.none<Latest & { readonly html: Option.Option<string> }>())
-    const latest = Effect.flatMap(Effect.provide(Published.latestKey, context), (key) =>
-      Option.match(key, {
-        onNone: () => Effect.succeedNone,
-        onSome: (k) =>
-          Effect.flatMap(Ref.get(cache), (cached) =>
-            Option.isSome(cached) && cached.value.key === k
-              ? Effect.succeedSome(cached.value)
-              : Effect.flatMap(Effect.provide(Published.readPublished(k), context), (read) =>
-                  Option.match(read, {
-                    onNone: () => Effect.succeedNone,
-                    onSome: (analysis) => {
-                      const fresh = {
-                        key: k,
-                        analysis,
-                        encoded: Schema.encodeSync(Published.PublishedAnalysis)(analysis),
-                        html: Option.none<string>()
-                      }
-                      return Effect.as(Ref.set(cache, Option.some(fresh)), Option.some(fresh))
-                    }
-                  })
-                )
-          )
-      })
-    )
+    const read = (key: string) =>
+      Effect.flatMap(Effect.provide(Published.readPublished(key), context), (found) =>
+        Effect.transposeMapOption(found, (analysis) => {
+          const fresh = {
+            key,
+            analysis,
+            encoded: Schema.encodeSync(Published.PublishedAnalysis)(analysis),
+            html: Option.none<string>()
+          }
+          return Effect.as(Ref.set(cache, Option.some(fresh)), fresh)
+        })
+      )
+    const latest = Effect.gen(function* () {
+      const key = yield* Effect.provide(Published.latestKey, context)
+      const cached = yield* Ref.get(cache)
+      return Option.isSome(key) && Option.isSome(cached) && cached.value.key === key.value
+        ? cached
+        : yield* Effect.transposeMapOption(key, read).pipe(Effect.map(Option.flatten))
+    })
     const render = (l: Latest) =>
       Effect.tap(
         Report.renderReport(l.analysis, l.analysis, {
