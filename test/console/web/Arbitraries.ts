@@ -7,9 +7,12 @@ export const instant = fc
   .integer({ min: Date.parse("2020-01-01T00:00:00Z"), max: Date.parse("2030-01-01T00:00:00Z") })
   .map((ms) => new Date(ms).toISOString())
 
+// Positions as JSON can carry them: JSON has no -0 (it arrives as 0), so the generator makes none.
+const coordinate = (min: number, max: number) => fc.double({ min, max, noNaN: true }).map((x) => (x === 0 ? 0 : x))
+
 export const position = fc.record({
-  latitude: fc.double({ min: -89, max: 89, noNaN: true }),
-  longitude: fc.double({ min: -180, max: 180, noNaN: true })
+  latitude: coordinate(-89, 89),
+  longitude: coordinate(-180, 180)
 })
 
 export const alert: fc.Arbitrary<StoredAlert> = fc.record({
